@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Makes PostgreSQL and RabbitMQ available on this machine the same way for deploy/local/up.sh and .ci/run:
+# install from the OS packages when missing, start when stopped, create the payout role, databases and vhost.
+# Idempotent. Source it, then call ensure_infra.
+
+PAYOUT_DB_USER=${PAYOUT_DB_USER:-payout}
+PAYOUT_DB_PASSWORD=${PAYOUT_DB_PASSWORD:-payout}
+PAYOUT_DATABASES=${PAYOUT_DATABASES:-"transfer ledger bank_adapter webhook"}
+PAYOUT_VHOST=${PAYOUT_VHOST:-payout}
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+die() { printf '[infra] FAILED: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+}
+as_postgres() {
+  if [ "$(id -un)" = postgres ]; then "$@"
+  elif [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"
+  else sudo -u postgres "$@"; fi
+}
+
+apt_install() {
+  log "installing $* from the OS packages"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || true
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || die "apt-get install $*"
+}
+
+pg_version() { ls /etc/postgresql 2>/dev/null | sort -V | tail -1; }
+
+ensure_postgres() {
+  if [ -z "$(pg_version)" ] || ! command -v pg_ctlcluster >/dev/null; then
+    apt_install postgresql
+  fi
+  local v; v=$(pg_version)
+  [ -n "$v" ] || die "no PostgreSQL cluster under /etc/postgresql after install"
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    log "starting PostgreSQL $v"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$v" main start || die "PostgreSQL did not start"
+  fi
+  for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
+  pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL is not accepting connections on 127.0.0.1:5432"
+
+  # the role the services and tests use: password auth works under Debian's default pg_hba (scram on 127.0.0.1)
+  as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL || die "cannot create role ${PAYOUT_DB_USER}"
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${PAYOUT_DB_USER}') THEN
+    CREATE ROLE ${PAYOUT_DB_USER} LOGIN CREATEDB PASSWORD '${PAYOUT_DB_PASSWORD}';
+  END IF;
+END \$\$;
+SQL
+  local db
+  for db in $PAYOUT_DATABASES; do
+    if ! as_postgres psql -tAq -d postgres -c "select 1 from pg_database where datname='$db'" | grep -q 1; then
+      log "creating database $db"
+      as_postgres createdb -O "$PAYOUT_DB_USER" "$db" || die "createdb $db"
+    fi
+  done
+}
+
+ensure_rabbitmq() {
+  if ! command -v rabbitmq-server >/dev/null && [ ! -x /usr/sbin/rabbitmq-server ]; then
+    apt_install rabbitmq-server
+  fi
+  if ! as_root rabbitmqctl -q status >/dev/null 2>&1; then
+    log "starting RabbitMQ"
+    as_root rabbitmq-server -detached || die "RabbitMQ did not start"
+  fi
+  as_root rabbitmqctl -q await_startup --timeout 90 >/dev/null 2>&1 || die "RabbitMQ did not become ready"
+  # the management API: tests create a vhost per test application through it
+  if ! curl -fsS -o /dev/null -u guest:guest http://127.0.0.1:15672/api/overview 2>/dev/null; then
+    log "enabling rabbitmq_management"
+    as_root rabbitmq-plugins -q enable rabbitmq_management >/dev/null || die "cannot enable rabbitmq_management"
+    for _ in $(seq 1 60); do
+      curl -fsS -o /dev/null -u guest:guest http://127.0.0.1:15672/api/overview 2>/dev/null && break; sleep 0.5
+    done
+  fi
+  curl -fsS -o /dev/null -u guest:guest http://127.0.0.1:15672/api/overview || die "RabbitMQ management API not reachable"
+  curl -fsS -o /dev/null -u guest:guest -X PUT -H 'content-type: application/json' -d '{}' \
+    "http://127.0.0.1:15672/api/vhosts/${PAYOUT_VHOST}" || die "cannot create vhost ${PAYOUT_VHOST}"
+  curl -fsS -o /dev/null -u guest:guest -X PUT -H 'content-type: application/json' \
+    -d '{"configure":".*","write":".*","read":".*"}' \
+    "http://127.0.0.1:15672/api/permissions/${PAYOUT_VHOST}/guest" || die "cannot grant guest on ${PAYOUT_VHOST}"
+}
+
+ensure_infra() {
+  command -v curl >/dev/null || apt_install curl
+  ensure_postgres
+  ensure_rabbitmq
+  log "PostgreSQL and RabbitMQ ready"
+}
