@@ -45,7 +45,7 @@ class TransferIntakeTest {
         String id = r.jsonPath().getString("id");
         assertThat(Rows.count("select count(*) from outbox where aggregate_id = ? and type = 'ledger.hold'", id))
                 .isEqualTo(1);
-        assertThat(Rows.count("select count(*) from outbox where aggregate_id = ? "
+        assertThat(Rows.count("select count(*) from outbox where aggregate_id = ? and jsonb_typeof(payload) = 'object' "
                 + "and payload->>'client_id' = ? and (payload->>'amount_minor')::bigint = 15000", id, CLIENT_A))
                 .isEqualTo(1);
     }

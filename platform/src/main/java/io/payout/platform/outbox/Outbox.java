@@ -20,7 +20,7 @@ import java.util.UUID;
 public class Outbox {
     private static final String INSERT = """
             insert into outbox (id, type, aggregate_id, payload, traceparent, occurred_at)
-            values (:id, :type, :aggregate, cast(:payload as jsonb), :traceparent, :occurred)""";
+            values (:id, :type, :aggregate, cast(cast(:payload as text) as jsonb), :traceparent, :occurred)""";
 
     private final ObjectMapper mapper;
 

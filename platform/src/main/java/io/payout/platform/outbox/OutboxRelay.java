@@ -142,6 +142,9 @@ public class OutboxRelay {
             wakeRequested.set(false);
             drainBatch().subscribe().with(
                     published -> {
+                        if (published > 0) {
+                            LOG.debugf("published %d outbox messages", published);
+                        }
                         running.set(false);
                         if (published == config.batchSize() || wakeRequested.get()) {
                             wake();
