@@ -31,18 +31,15 @@ public final class BrokerProbe implements AutoCloseable {
         }
     }
 
-    private BrokerProbe(String vhost, String routingKey) throws Exception {
-        ConnectionFactory f = new ConnectionFactory();
-        f.setHost(TestInfra.MQ_HOST);
-        f.setPort(TestInfra.MQ_PORT);
-        f.setUsername(TestInfra.MQ_USER);
-        f.setPassword(TestInfra.MQ_PASSWORD);
-        f.setVirtualHost(vhost);
-        connection = f.newConnection("test-probe");
+    private BrokerProbe(String vhost, String routingKey, String existingQueue) throws Exception {
+        connection = factory(vhost).newConnection("test-probe");
         channel = connection.createChannel();
-        channel.exchangeDeclare(EXCHANGE, "topic", true);
-        String queue = channel.queueDeclare().getQueue();
-        channel.queueBind(queue, EXCHANGE, routingKey);
+        String queue = existingQueue;
+        if (queue == null) {
+            channel.exchangeDeclare(EXCHANGE, "topic", true);
+            queue = channel.queueDeclare().getQueue();
+            channel.queueBind(queue, EXCHANGE, routingKey);
+        }
         channel.basicConsume(queue, true, new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
@@ -52,12 +49,55 @@ public final class BrokerProbe implements AutoCloseable {
         });
     }
 
+    /** A private queue bound to the exchange: sees what is published from now on with that routing key. */
     public static BrokerProbe bind(String vhost, String routingKey) {
         try {
-            return new BrokerProbe(vhost, routingKey);
+            return new BrokerProbe(vhost, routingKey, null);
         } catch (Exception e) {
             throw new IllegalStateException("cannot listen on RabbitMQ vhost " + vhost, e);
         }
+    }
+
+    /** Drains an existing queue (e.g. a dead-letter queue). */
+    public static BrokerProbe drain(String vhost, String queue) {
+        try {
+            return new BrokerProbe(vhost, null, queue);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot drain " + queue + " on " + vhost, e);
+        }
+    }
+
+    /**
+     * Publishes an envelope exactly as a service's outbox relay would (persistent, message id, type, JSON);
+     * returns the message id. Publishing the same id twice is how tests redeliver.
+     */
+    public static void publish(String vhost, String type, String messageId, String envelopeJson) {
+        try (Connection c = factory(vhost).newConnection("test-publisher"); Channel ch = c.createChannel()) {
+            ch.exchangeDeclare(EXCHANGE, "topic", true);
+            ch.confirmSelect();
+            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                    .messageId(messageId).type(type).contentType("application/json").deliveryMode(2).build();
+            ch.basicPublish(EXCHANGE, type, props, envelopeJson.getBytes(StandardCharsets.UTF_8));
+            ch.waitForConfirmsOrDie(10_000);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish " + type + " on " + vhost, e);
+        }
+    }
+
+    /** The envelope every service publishes: {@code message_id}, {@code type}, {@code occurred_at}, payload. */
+    public static String envelope(String messageId, String type, String aggregateId, String payloadJson) {
+        return "{\"message_id\":\"" + messageId + "\",\"type\":\"" + type + "\",\"occurred_at\":\""
+                + java.time.Instant.now() + "\",\"aggregate_id\":\"" + aggregateId + "\",\"payload\":" + payloadJson + "}";
+    }
+
+    private static ConnectionFactory factory(String vhost) {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost(TestInfra.MQ_HOST);
+        f.setPort(TestInfra.MQ_PORT);
+        f.setUsername(TestInfra.MQ_USER);
+        f.setPassword(TestInfra.MQ_PASSWORD);
+        f.setVirtualHost(vhost);
+        return f;
     }
 
     public List<Received> received() {
