@@ -127,6 +127,14 @@ class TransferSagaTest {
         await().atMost(WAIT).until(() -> Rows.count(
                 "select count(*) from anomalies where transfer_id = ?::uuid and kind = 'CONTRADICTING_RESULT'", id) == 1);
         assertThat(state(id)).isEqualTo("SETTLED");
+        io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + io.payout.testsupport.Tokens.forClient("ops-1", "ops"))
+                .when().get("/v1/ops/anomalies?transfer_id=" + id)
+                .then().statusCode(200)
+                .body("items.size()", org.hamcrest.Matchers.equalTo(1))
+                .body("items[0].kind", org.hamcrest.Matchers.equalTo("CONTRADICTING_RESULT"));
+        get(CLIENT_A, "/v1/ops/anomalies").then().statusCode(403)
+                .contentType("application/problem+json");
         assertThat(outbox(id, "ledger.release")).isZero();
         assertThat(outbox(id, "bank.inquiry")).isZero();
     }

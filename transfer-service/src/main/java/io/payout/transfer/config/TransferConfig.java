@@ -20,6 +20,10 @@ public interface TransferConfig {
     @WithDefault("16384")
     int bodySizeMaxBytes();
 
+    /** Largest page of any list endpoint. */
+    @WithDefault("200")
+    int pageSizeMax();
+
     /** The value date of a transfer is "today" in the bank's zone at acceptance. */
     @WithDefault("Asia/Seoul")
     ZoneId valueDateZone();
