@@ -1,0 +1,32 @@
+package io.payout.bankadapter.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One transfer's call to the bank. The row is inserted before the bank is called; the primary key makes a transfer
+ * dispatch once and the unique {@code externalRef} is the key the bank dedupes on (SPEC §5).
+ */
+@Entity
+@Table(name = "dispatches")
+public class Dispatch extends PanacheEntityBase {
+    @Id
+    public UUID transferId;
+    /** Deterministic from the transfer intent: a retry of one intent always gets the same ref. */
+    public String externalRef;
+    /** The request sent (or about to be sent) to the bank, as JSON. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode request;
+    /** The classified answer of the bank; null until known. */
+    public String outcome;
+    public Instant createdAt;
+    public Instant updatedAt;
+}

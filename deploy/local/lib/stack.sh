@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The local stack's processes, shared by deploy/local/up.sh and deploy/local/down.sh. Source it.
+#
+# Everything is overridable by environment, so that a second, isolated stack can run beside the first one
+# (the system tests do that):
+#   PAYOUT_RUN_DIR        logs and pid files              (default deploy/local/.run)
+#   PAYOUT_PORT_TRANSFER  PAYOUT_PORT_LEDGER  PAYOUT_PORT_BANK_ADAPTER  PAYOUT_PORT_WEBHOOK  PAYOUT_PORT_SANDBOX
+#                         HTTP ports                      (default 8080 8081 8082 8083 8090)
+#   PAYOUT_DB_TRANSFER    PAYOUT_DB_LEDGER    PAYOUT_DB_BANK_ADAPTER    PAYOUT_DB_WEBHOOK
+#                         database names                  (default transfer ledger bank_adapter webhook)
+#   PAYOUT_VHOST          RabbitMQ virtual host           (default payout)
+
+STACK_LOCAL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STACK_ROOT=$(cd "$STACK_LOCAL_DIR/../.." && pwd)
+
+# the order services are started in and listed
+# shellcheck disable=SC2034  # used by the scripts that source this file
+STACK_SERVICES=(transfer-service ledger-service bank-adapter-service webhook-service bank-sandbox)
+
+stack_run_dir() {
+  local d=${PAYOUT_RUN_DIR:-$STACK_LOCAL_DIR/.run}
+  case $d in
+    /*) printf '%s\n' "$d" ;;
+    *) printf '%s/%s\n' "$PWD" "$d" ;;
+  esac
+}
+
+# the Maven module directory, relative to the repository root
+stack_module() {
+  case $1 in
+    bank-sandbox) echo deploy/bank-sandbox ;;
+    *) echo "$1" ;;
+  esac
+}
+
+stack_jar() { printf '%s/%s/target/quarkus-app/quarkus-run.jar\n' "$STACK_ROOT" "$(stack_module "$1")"; }
+
+stack_port() {
+  case $1 in
+    transfer-service) echo "${PAYOUT_PORT_TRANSFER:-8080}" ;;
+    ledger-service) echo "${PAYOUT_PORT_LEDGER:-8081}" ;;
+    bank-adapter-service) echo "${PAYOUT_PORT_BANK_ADAPTER:-8082}" ;;
+    webhook-service) echo "${PAYOUT_PORT_WEBHOOK:-8083}" ;;
+    bank-sandbox) echo "${PAYOUT_PORT_SANDBOX:-8090}" ;;
+    *) return 1 ;;
+  esac
+}
+
+# the service's database; empty for the sandbox, which has none
+stack_db() {
+  case $1 in
+    transfer-service) echo "${PAYOUT_DB_TRANSFER:-transfer}" ;;
+    ledger-service) echo "${PAYOUT_DB_LEDGER:-ledger}" ;;
+    bank-adapter-service) echo "${PAYOUT_DB_BANK_ADAPTER:-bank_adapter}" ;;
+    webhook-service) echo "${PAYOUT_DB_WEBHOOK:-webhook}" ;;
+    *) echo "" ;;
+  esac
+}
+
+stack_vhost() { echo "${PAYOUT_VHOST:-payout}"; }
+
+stack_pid_file() { printf '%s/%s.pid\n' "$(stack_run_dir)" "$1"; }
+stack_log_file() { printf '%s/%s.log\n' "$(stack_run_dir)" "$1"; }
+
+# The pid recorded for the service if that process is alive AND is this service's JVM (a pid file left over from
+# a reboot may name an unrelated process that reused the pid: never signal that one). Prints the pid or fails.
+stack_live_pid() {
+  local name=$1 file pid
+  file=$(stack_pid_file "$name")
+  [ -f "$file" ] || return 1
+  pid=$(tr -dc '0-9' <"$file")
+  [ -n "$pid" ] || return 1
+  stack_alive "$pid" || return 1
+  tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$(stack_jar "$name")" || return 1
+  printf '%s\n' "$pid"
+}
+
+# true while the process exists and has not exited (a zombie waiting for its parent counts as gone)
+stack_alive() {
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null || true)
+  [ "$state" != Z ]
+}

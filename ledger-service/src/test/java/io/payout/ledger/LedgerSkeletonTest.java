@@ -1,0 +1,124 @@
+package io.payout.ledger;
+
+import io.payout.ledger.account.Account;
+import io.payout.ledger.account.AccountKind;
+import io.payout.ledger.config.LedgerConfig;
+import io.payout.testsupport.Rows;
+import io.payout.testsupport.ServiceTestResource;
+import io.payout.testsupport.TestInfra;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/** The service starts on its own database and vhost, is ready, and its operability endpoints answer. */
+@QuarkusTest
+@WithTestResource(ServiceTestResource.class)
+class LedgerSkeletonTest {
+
+    @Inject
+    LedgerConfig config;
+
+    @Test
+    void readyWhenDatabaseAndBrokerAreReachable() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void openApiAndMetricsAnswer() {
+        given().get("/q/openapi").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+    }
+
+    @Test
+    void unknownPathIsAProblemNotFound() {
+        given().get("/v1/no-such-thing").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404));
+    }
+
+    @Test
+    void configDefaults() {
+        assertThat(config.entriesPageSizeMax()).isEqualTo(200);
+    }
+
+    @Test
+    void accountRoundTripsThroughTheEntity() throws Throwable {
+        Account a = new Account();
+        a.id = "acc-" + UUID.randomUUID();
+        a.currency = "KRW";
+        a.owner = "client-a";
+        a.kind = AccountKind.CUSTOMER;
+        a.createdAt = Instant.now();
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(a::persist));
+
+        assertThat(Rows.count("select count(*) from accounts where id = ? and kind = 'CUSTOMER' and owner = 'client-a'",
+                a.id)).isEqualTo(1);
+        Account read = VertxContextSupport.subscribeAndAwait(
+                () -> Panache.withSession(() -> Account.<Account>findById(a.id)));
+        assertThat(read.kind).isEqualTo(AccountKind.CUSTOMER);
+        assertThat(read.currency).isEqualTo("KRW");
+    }
+
+    @Test
+    void entriesAreAppendOnly() throws SQLException {
+        String account = "acc-" + UUID.randomUUID();
+        UUID posting = UUID.randomUUID();
+        try (Connection c = TestInfra.connect(ServiceTestResource.database())) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into accounts (id, currency, owner, kind) values (?, 'KRW', 'client-a', 'CUSTOMER')")) {
+                ps.setString(1, account);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into postings (id, transfer_id, kind, reference) values (?, null, 'DEPOSIT', 'dep-1')")) {
+                ps.setObject(1, posting);
+                ps.executeUpdate();
+            }
+            long entryId;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into entries (posting_id, account_id, amount_minor, currency) values (?, ?, 1000, 'KRW') "
+                            + "returning id")) {
+                ps.setObject(1, posting);
+                ps.setString(2, account);
+                var rs = ps.executeQuery();
+                rs.next();
+                entryId = rs.getLong(1);
+            }
+
+            assertThatThrownBy(() -> execute(c, "update entries set amount_minor = 1 where id = " + entryId))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> execute(c, "delete from entries where id = " + entryId))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> execute(c, "truncate entries cascade"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+
+            try (Statement st = c.createStatement();
+                 var rs = st.executeQuery("select amount_minor from entries where id = " + entryId)) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(1000);
+            }
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
