@@ -1,5 +1,6 @@
 package io.payout.webhook.config;
 
+import io.payout.webhook.verify.SigningSecrets;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -11,6 +12,12 @@ public class StartupLog {
     private static final Logger LOG = Logger.getLogger(StartupLog.class);
 
     void onStart(@Observes StartupEvent event, WebhookConfig config) {
-        LOG.infof("webhook settings: body-size-max-bytes=%d", config.bodySizeMaxBytes());
+        // how many secrets, never which: the log is not a place for keys
+        LOG.infof("webhook settings: body-size-max-bytes=%d tolerance-ms=%d signing-secrets=%d",
+                config.bodySizeMaxBytes(), config.toleranceMs(), config.secrets().size());
+        if (config.secrets().stream().anyMatch(s -> SigningSecrets.DEV_ONLY_SECRET.equals(s.strip()))) {
+            LOG.warn("payout.webhook.secrets includes the public development secret: anyone can sign webhooks this "
+                    + "service accepts. Set PAYOUT_WEBHOOK_SECRETS outside local runs");
+        }
     }
 }
