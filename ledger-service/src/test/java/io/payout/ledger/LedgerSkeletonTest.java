@@ -79,27 +79,30 @@ class LedgerSkeletonTest {
     void entriesAreAppendOnly() throws SQLException {
         String account = "acc-" + UUID.randomUUID();
         UUID posting = UUID.randomUUID();
+        long entryId;
         try (Connection c = TestInfra.connect(ServiceTestResource.database())) {
+            execute(c, "insert into accounts (id, currency, owner, kind) values ('" + account
+                    + "', 'KRW', 'client-a', 'CUSTOMER')");
+            // a balanced posting, committed as one transaction (the zero-sum check runs at commit)
+            c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
-                    "insert into accounts (id, currency, owner, kind) values (?, 'KRW', 'client-a', 'CUSTOMER')")) {
-                ps.setString(1, account);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into postings (id, transfer_id, kind, reference) values (?, null, 'DEPOSIT', 'dep-1')")) {
+                    "insert into postings (id, transfer_id, kind, reference) values (?, null, 'DEPOSIT', ?)")) {
                 ps.setObject(1, posting);
+                ps.setString(2, "dep-" + posting);
                 ps.executeUpdate();
             }
-            long entryId;
             try (PreparedStatement ps = c.prepareStatement(
-                    "insert into entries (posting_id, account_id, amount_minor, currency) values (?, ?, 1000, 'KRW') "
-                            + "returning id")) {
+                    "insert into entries (posting_id, account_id, amount_minor, currency) values (?, ?, 1000, 'KRW'), "
+                            + "(?, 'funding:KRW', -1000, 'KRW') returning id")) {
                 ps.setObject(1, posting);
                 ps.setString(2, account);
+                ps.setObject(3, posting);
                 var rs = ps.executeQuery();
                 rs.next();
                 entryId = rs.getLong(1);
             }
+            c.commit();
+            c.setAutoCommit(true);
 
             assertThatThrownBy(() -> execute(c, "update entries set amount_minor = 1 where id = " + entryId))
                     .isInstanceOf(SQLException.class).hasMessageContaining("append-only");

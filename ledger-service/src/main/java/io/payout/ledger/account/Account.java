@@ -9,7 +9,11 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
-/** A ledger account. Balances are never stored here: they are derived from the append-only entries. */
+/**
+ * A ledger account. Balances are never stored here: a customer account's current balance is its maintained
+ * {@code account_balances} row, and every balance (also as of a past instant) can be derived from the append-only
+ * entries.
+ */
 @Entity
 @Table(name = "accounts")
 public class Account extends PanacheEntityBase {
