@@ -21,7 +21,7 @@ public record Problem(
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    /** Problem types are stable URNs; docs/reference/problems.md lists them. */
+    /** Problem types are stable URNs; docs/reference/api.md lists them. */
     public static String typeUri(String slug) {
         return "urn:payout:problem:" + slug;
     }
