@@ -15,6 +15,7 @@ public class StartupLog {
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalStateException("payout.bank.base-url must be an http(s) URL, got " + config.baseUrl());
         }
-        LOG.infof("bank settings: base-url=%s timeout-ms=%d", config.baseUrl(), config.timeoutMs());
+        LOG.infof("bank settings: base-url=%s institution-code=%s timeout-ms=%d in-flight-grace-ms=%d",
+                config.baseUrl(), config.institutionCode(), config.timeoutMs(), config.inFlightGraceMs());
     }
 }

@@ -12,12 +12,15 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One transfer's call to the bank. The row is inserted before the bank is called; the primary key makes a transfer
- * dispatch once and the unique {@code externalRef} is the key the bank dedupes on (SPEC §5).
+ * One transfer's call to the bank. The row is inserted and committed before the bank is called; the primary key
+ * makes a transfer dispatch once and the unique {@code externalRef} is the key the bank dedupes on (SPEC §5).
+ * Changed only by the conditional updates in {@link Dispatches}; read here.
  */
 @Entity
 @Table(name = "dispatches")
 public class Dispatch extends PanacheEntityBase {
+    public static final String CALLING = "CALLING";
+
     @Id
     public UUID transferId;
     /** Deterministic from the transfer intent: a retry of one intent always gets the same ref. */
@@ -25,8 +28,17 @@ public class Dispatch extends PanacheEntityBase {
     /** The request sent (or about to be sent) to the bank, as JSON. */
     @JdbcTypeCode(SqlTypes.JSON)
     public JsonNode request;
-    /** The classified answer of the bank; null until known. */
+    /** The classified answer of the bank's latest answer (ACCEPTED, UNKNOWN, PROCESSING, …); null until known. */
     public String outcome;
+    /** CALLING, ACCEPTED, UNKNOWN, then final: SUCCEEDED, FAILED, COLLISION. */
+    public String status = CALLING;
+    public String reason;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode lastAnswer;
+    public String collisionDetail;
+    /** Bank calls made with this ref; also the version an inquiry's NOT_FOUND verdict is conditional on. */
+    public int calls;
+    public Instant lastCallAt;
     public Instant createdAt;
     public Instant updatedAt;
 }

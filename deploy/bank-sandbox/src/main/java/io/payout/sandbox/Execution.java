@@ -1,8 +1,11 @@
 package io.payout.sandbox;
 
 /**
- * The bank's truth about one {@code bank_tran_id}: how many times money actually left for it.
- * "No double payout" is checked against {@code count}.
+ * The bank's truth about one {@code bank_tran_id}: how many times money actually left for it ({@code count}; 0 for
+ * a rejected order). "No double payout" is checked against {@code count}. {@code amount} is in minor units.
  */
-public record Execution(String bankTranId, int count, String amount, String currency, String status) {
+public record Execution(String bankTranId, int count, long amount, String currency, String status) {
+    static Execution of(BankTransfer t) {
+        return new Execution(t.bankTranId(), t.withdrawals(), t.order().amount(), t.order().currency(), t.status());
+    }
 }

@@ -1,13 +1,16 @@
 package io.payout.sandbox;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasSize;
 
+/** The sandbox starts, is ready, and documents its test-only reset. Same test resource as BankSandboxTest: one boot. */
 @QuarkusTest
+@WithTestResource(WebhookReceiver.class)
 class SandboxSkeletonTest {
 
     @Test
@@ -16,9 +19,8 @@ class SandboxSkeletonTest {
     }
 
     @Test
-    void noExecutionsBeforeAnyTransfer() {
-        given().get("/sandbox/executions").then().statusCode(200)
-                .contentType("application/json")
-                .body("$", hasSize(0));
+    void openApiSaysTheResetIsForTestsOnly() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/sandbox/executions'.delete.summary", containsString("FOR TESTS ONLY"));
     }
 }

@@ -1,0 +1,121 @@
+package io.payout.bankadapter.inquiry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payout.bankadapter.bank.BankClient;
+import io.payout.bankadapter.bank.BankModels;
+import io.payout.bankadapter.bank.BankModels.InquiryAnswer;
+import io.payout.bankadapter.bank.BankModels.TransferRequest;
+import io.payout.bankadapter.config.BankConfig;
+import io.payout.bankadapter.dispatch.Dispatch;
+import io.payout.bankadapter.dispatch.Dispatcher;
+import io.payout.bankadapter.messaging.BankMessages;
+import io.payout.bankadapter.messaging.BankMessages.BankInquiry;
+import io.payout.bankadapter.messaging.BankStep;
+import io.payout.bankadapter.outcome.Reporter;
+import io.payout.bankadapter.outcome.Verdict;
+import io.payout.platform.inbox.MessageHandler;
+import io.payout.platform.inbox.PoisonMessage;
+import io.payout.platform.outbox.Envelope;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code bank.inquiry}: asks the bank what became of a dispatched transfer ({@code GET /v2/transfers/{ref}}), outside
+ * any transaction, then reports in the inbox's transaction.
+ * <ul>
+ *   <li>SUCCEEDED / FAILED → {@code bank.result}, source INQUIRY;</li>
+ *   <li>PROCESSING → nothing yet (recorded on the row; the saga asks again later);</li>
+ *   <li>NOT_FOUND → the bank never executed it: {@code bank.result FAILED NOT_FOUND_AT_BANK} — but only once our
+ *       last call is older than {@code in-flight-grace-ms} (a request we gave up on may still land), and only if no
+ *       call started since we asked (the row's call count is the version). The row becomes FAILED, so the transfer
+ *       can never reach the bank afterwards;</li>
+ *   <li>no usable answer (timeout, 5xx, 429) → the message fails and is retried, bounded, then dead-lettered.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class Inquirer implements BankStep {
+    private static final Logger LOG = Logger.getLogger(Inquirer.class);
+
+    private final BankClient bank;
+    private final Reporter reporter;
+    private final ObjectMapper mapper;
+    private final Duration grace;
+
+    public Inquirer(BankClient bank, Reporter reporter, ObjectMapper mapper, BankConfig config) {
+        this.bank = bank;
+        this.reporter = reporter;
+        this.mapper = mapper;
+        this.grace = Duration.ofMillis(config.inFlightGraceMs());
+    }
+
+    @Override
+    public Uni<MessageHandler> prepare(Envelope m) {
+        BankInquiry cmd = BankMessages.read(mapper, m, BankInquiry.class);
+        UUID transferId = cmd.transferId();
+        if (transferId == null) {
+            throw new PoisonMessage("bank.inquiry without transfer_id");
+        }
+        return Panache.withSession(() -> Dispatch.<Dispatch>findById(transferId)).flatMap(row -> {
+            if (row == null) {
+                // nothing was sent under a ref we know; the bank cannot have executed it from us
+                throw new PoisonMessage("bank.inquiry for transfer " + transferId + ", which was never dispatched");
+            }
+            if (cmd.externalRef() != null && !cmd.externalRef().equals(row.externalRef)) {
+                throw new PoisonMessage("bank.inquiry for transfer " + transferId + " names external_ref "
+                        + cmd.externalRef() + ", its dispatch has " + row.externalRef);
+            }
+            String ref = row.externalRef;
+            int calls = row.calls;
+            Instant lastCall = row.lastCallAt;
+            TransferRequest ours = request(row);
+            // a BankUnavailable failure propagates: the message is retried (bounded), then dead-lettered
+            return bank.inquiry(ref).map(answer -> {
+                Verdict v = verdict(ours, answer, lastCall);
+                int expectedCalls = v.kind() == Verdict.Kind.FAILED && Verdict.NOT_FOUND_AT_BANK.equals(v.reason())
+                        ? calls : -1;
+                return (MessageHandler) (session, e) -> reporter.report(session, transferId, ref, v, expectedCalls);
+            });
+        });
+    }
+
+    private Verdict verdict(TransferRequest ours, InquiryAnswer answer, Instant lastCall) {
+        if (!BankModels.NOT_FOUND.equals(answer.status())) {
+            List<String> differences = Dispatcher.differences(ours, answer);
+            if (!differences.isEmpty()) {
+                return Verdict.collision("the bank's transfer under " + ours.bankTranId() + " differs from our intent: "
+                        + String.join(", ", differences), answer.raw());
+            }
+        }
+        return switch (answer.status()) {
+            case BankModels.SUCCEEDED -> Verdict.succeeded(Verdict.INQUIRY, answer.raw());
+            case BankModels.FAILED -> Verdict.failed(Verdict.INQUIRY,
+                    answer.reason() == null || answer.reason().isBlank() ? "FAILED" : answer.reason(), answer.raw());
+            case BankModels.PROCESSING -> Verdict.pending(BankModels.PROCESSING, answer.raw());
+            case BankModels.NOT_FOUND -> {
+                if (lastCall != null && lastCall.plus(grace).isAfter(Instant.now())) {
+                    LOG.infof("%s not found at the bank, but our last call was at %s: may still be in flight",
+                            ours.bankTranId(), lastCall);
+                    yield Verdict.pending(BankModels.NOT_FOUND, answer.raw());
+                }
+                yield Verdict.failed(Verdict.INQUIRY, Verdict.NOT_FOUND_AT_BANK, answer.raw());
+            }
+            default -> throw new IllegalStateException("the bank answered an unknown status " + answer.status()
+                    + " for " + ours.bankTranId());
+        };
+    }
+
+    private TransferRequest request(Dispatch row) {
+        try {
+            return mapper.treeToValue(row.request, TransferRequest.class);
+        } catch (Exception e) {
+            throw new IllegalStateException("dispatch row of " + row.transferId + " has an unreadable request", e);
+        }
+    }
+}

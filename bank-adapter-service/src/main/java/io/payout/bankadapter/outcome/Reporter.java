@@ -1,0 +1,62 @@
+package io.payout.bankadapter.outcome;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.payout.bankadapter.dispatch.Dispatches;
+import io.payout.bankadapter.messaging.BankMessages.BankCollision;
+import io.payout.bankadapter.messaging.BankMessages.BankDispatched;
+import io.payout.bankadapter.messaging.BankMessages.BankResult;
+import io.payout.platform.outbox.Outbox;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Records a verdict on the dispatch row and tells the saga, in the caller's transaction (the one that also records
+ * the consumed message in the inbox): the row, the event and "message processed" commit together or not at all.
+ */
+@ApplicationScoped
+public class Reporter {
+    private final Dispatches dispatches;
+    private final Outbox outbox;
+    private final MeterRegistry registry;
+
+    public Reporter(Dispatches dispatches, Outbox outbox, MeterRegistry registry) {
+        this.dispatches = dispatches;
+        this.outbox = outbox;
+        this.registry = registry;
+    }
+
+    /** Records, then publishes. {@code expectedCalls} ≥ 0: only if no bank call started since (else a retry). */
+    public Uni<Void> report(Mutiny.Session session, UUID transferId, String ref, Verdict verdict, int expectedCalls) {
+        return dispatches.record(session, transferId, verdict, expectedCalls).flatMap(rows -> {
+            if (rows == 0 && expectedCalls >= 0) {
+                // a re-dispatch called the bank after this inquiry was answered: the answer may be stale, ask again
+                throw new IllegalStateException("a bank call for transfer " + transferId
+                        + " started after the inquiry was answered; inquiring again");
+            }
+            return publish(session, transferId, ref, verdict);
+        });
+    }
+
+    /** Publishes without touching a row (there is no row of ours to record on). */
+    public Uni<Void> publish(Mutiny.Session session, UUID transferId, String ref, Verdict v) {
+        return switch (v.kind()) {
+            case ACCEPTED, UNKNOWN -> append(session, BankDispatched.TYPE, transferId,
+                    new BankDispatched(transferId, ref, v.kind().name()));
+            case SUCCEEDED, FAILED -> append(session, BankResult.TYPE, transferId,
+                    new BankResult(transferId, ref, v.kind().name(), v.source(), v.reason()));
+            case COLLISION -> {
+                registry.counter("payout_bank_collisions").increment();
+                yield append(session, BankCollision.TYPE, transferId, new BankCollision(transferId, ref, v.detail()));
+            }
+            case PENDING -> Uni.createFrom().voidItem();
+        };
+    }
+
+    private Uni<Void> append(Mutiny.Session session, String type, UUID transferId, Object event) {
+        return outbox.append(session, type, transferId.toString(), event, Instant.now()).replaceWithVoid();
+    }
+}

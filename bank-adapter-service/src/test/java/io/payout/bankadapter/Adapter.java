@@ -1,0 +1,171 @@
+package io.payout.bankadapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.payout.bankadapter.ref.ExternalRefs;
+import io.payout.bankadapter.ref.Intent;
+import io.payout.testsupport.BrokerProbe;
+import io.payout.testsupport.Rows;
+import io.payout.testsupport.ServiceTestResource;
+import io.payout.testsupport.TestInfra;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The adapter under test, driven as the other services drive it: commands published on the real broker, the bank
+ * stubbed by {@link BankStub}, effects read from the outbox and the dispatch table.
+ */
+final class Adapter {
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final LocalDate VALUE_DATE = LocalDate.parse("2026-11-21");
+    private static final ExternalRefs REFS = new ExternalRefs("T991234560");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Adapter() {
+    }
+
+    /** A transfer about to be dispatched: its id, its command payload and the ref the adapter must compute. */
+    record Transfer(UUID id, String clientRequestId, String account, long amount, String ref) {
+        String dispatchPayload() {
+            // spelled the way a sloppy producer might: the adapter normalizes before hashing and sending
+            return "{\"transfer_id\":\"" + id + "\",\"client_id\":\"client-a\",\"client_request_id\":\""
+                    + clientRequestId + "\",\"source_account\":\"acc-123\",\"bank_code\":\"004\",\"account_number\":\""
+                    + account + "\",\"amount_minor\":" + amount + ",\"currency\":\"krw\",\"value_date\":\""
+                    + VALUE_DATE + "\"}";
+        }
+
+        String dispatch() {
+            return publish("bank.dispatch", dispatchPayload());
+        }
+    }
+
+    static Transfer transfer() {
+        return transfer("12345678901234", 15000);
+    }
+
+    static Transfer transfer(String account, long amount) {
+        String key = "key-" + UUID.randomUUID();
+        String ref = REFS.of(Intent.normalized("client-a", key, "acc-123", "004", account, amount, "KRW", VALUE_DATE));
+        return new Transfer(UUID.randomUUID(), key, account, amount, ref);
+    }
+
+    // --- the bank ---
+
+    static void onTransfer(String ref, ResponseDefinitionBuilder answer) {
+        BankStub.bank().stubFor(post(urlEqualTo("/v2/transfers"))
+                .withRequestBody(matchingJsonPath("$.bank_tran_id", equalTo(ref))).willReturn(answer));
+    }
+
+    static void onInquiry(String ref, ResponseDefinitionBuilder answer) {
+        BankStub.bank().stubFor(get(urlEqualTo("/v2/transfers/" + ref)).willReturn(answer));
+    }
+
+    static int transferCalls(String ref) {
+        return BankStub.bank().findAll(postRequestedFor(urlEqualTo("/v2/transfers"))
+                .withRequestBody(matchingJsonPath("$.bank_tran_id", equalTo(ref)))).size();
+    }
+
+    static int inquiryCalls(String ref) {
+        return BankStub.bank().findAll(getRequestedFor(urlEqualTo("/v2/transfers/" + ref))).size();
+    }
+
+    static String accepted(String ref) {
+        return "{\"code\":\"ACCEPTED\",\"bank_tran_id\":\"" + ref + "\",\"status\":\"PROCESSING\"}";
+    }
+
+    static String inquiryAnswer(String ref, String status, long amount, String reason) {
+        return "{\"bank_tran_id\":\"" + ref + "\",\"status\":\"" + status + "\",\"amount\":" + amount
+                + ",\"currency\":\"KRW\",\"reason\":" + (reason == null ? "null" : "\"" + reason + "\"") + "}";
+    }
+
+    // --- the broker ---
+
+    static String publish(String type, String payload) {
+        return publish(UUID.randomUUID().toString(), type, payload);
+    }
+
+    static String publish(String messageId, String type, String payload) {
+        BrokerProbe.publish(ServiceTestResource.vhost(), type, messageId,
+                BrokerProbe.envelope(messageId, type, "test", payload));
+        return messageId;
+    }
+
+    static void awaitConsumed(String messageId) {
+        await().atMost(WAIT).until(() ->
+                Rows.count("select count(*) from inbox where message_id = ?::uuid", messageId) == 1);
+    }
+
+    // --- what the adapter wrote ---
+
+    /** The payloads of the events of this type the adapter published (outbox) for the transfer. */
+    static List<JsonNode> events(UUID transferId, String type) {
+        List<JsonNode> out = new ArrayList<>();
+        for (Map<String, Object> row : query("select payload::text as p from outbox where aggregate_id = ? and type = ?"
+                + " order by occurred_at", transferId.toString(), type)) {
+            try {
+                out.add(JSON.readTree((String) row.get("p")));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    static long eventCount(UUID transferId) {
+        return Rows.count("select count(*) from outbox where aggregate_id = ?", transferId.toString());
+    }
+
+    /** Waits for the first event of this type for the transfer, and returns it. */
+    static JsonNode awaitEvent(UUID transferId, String type) {
+        await().atMost(WAIT).until(() -> !events(transferId, type).isEmpty());
+        return events(transferId, type).get(0);
+    }
+
+    static Map<String, Object> dispatchRow(UUID transferId) {
+        List<Map<String, Object>> rows = query("select external_ref, status, outcome, reason, calls, collision_detail,"
+                + " last_answer::text as last_answer, request::text as request from dispatches where transfer_id = ?",
+                transferId);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    static List<Map<String, Object>> query(String sql, Object... params) {
+        try (Connection c = TestInfra.connect(ServiceTestResource.database()); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new HashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}
