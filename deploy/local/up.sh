@@ -179,9 +179,13 @@ start_service() {
   if [ -n "$db" ]; then
     props+=(-Dpayout.db.name="$db" -Drabbitmq-virtual-host="$(stack_vhost)")
   fi
-  if [ "$svc" = bank-adapter-service ]; then
-    props+=(-Dpayout.bank.base-url="http://127.0.0.1:$(stack_port bank-sandbox)")
-  fi
+  case $svc in
+    bank-adapter-service) props+=(-Dpayout.bank.base-url="http://127.0.0.1:$(stack_port bank-sandbox)") ;;
+    webhook-service) props+=(-Dpayout.webhook.secrets="$(stack_webhook_secret)") ;;
+    bank-sandbox)
+      props+=(-Dpayout.sandbox.webhook-url="http://127.0.0.1:$(stack_port webhook-service)/v1/webhooks/bank"
+        -Dpayout.sandbox.webhook-secret="$(stack_webhook_secret)") ;;
+  esac
   [ ! -f "$log" ] || mv -f "$log" "$log.1"
   # own session: the JVM outlives this script and a Ctrl-C in this terminal
   PAYOUT_JWT_PUBLIC_KEY_LOCATION="$public_key" nohup setsid "$java_bin" "${java_opts[@]}" "${props[@]}" \
@@ -241,6 +245,21 @@ if [ ${#failed[@]} -gt 0 ]; then
   fail "not ready: ${failed[*]} (deploy/local/down.sh stops the rest)"
 fi
 say "all ready (${#started_now[@]} started, waited $(($(date +%s) - wait_started)) s)"
+
+# --- demo data: the funded account the printed curl uses (idempotent: same id, same deposit reference) ------------
+if [ "${PAYOUT_SEED:-1}" = 1 ]; then
+  ops_token=$("$here/token.sh" local-ops ops)
+  ledger_api="http://127.0.0.1:$(stack_port ledger-service)"
+  if curl -fsS -o /dev/null --max-time 10 -X POST "$ledger_api/v1/accounts" -H "Authorization: Bearer $ops_token" \
+      -H 'Content-Type: application/json' -d '{"id":"acc-123","currency":"KRW","owner":"client-a"}' &&
+    curl -fsS -o /dev/null --max-time 10 -X POST "$ledger_api/v1/accounts/acc-123/deposits" \
+      -H "Authorization: Bearer $ops_token" -H 'Content-Type: application/json' \
+      -d '{"amount":"1000000","reference":"local-seed-acc-123"}'; then
+    say "account acc-123 (KRW, owner client-a) funded with 1000000"
+  else
+    say "WARNING: could not seed account acc-123 through $ledger_api (PAYOUT_SEED=0 skips this)"
+  fi
+fi
 
 # --- how to use it ------------------------------------------------------------------------------------------------------
 token_cmd="$here/token.sh"

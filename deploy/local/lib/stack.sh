@@ -59,6 +59,10 @@ stack_db() {
 
 stack_vhost() { echo "${PAYOUT_VHOST:-payout}"; }
 
+# DEV-ONLY webhook signing secret shared by the sandbox (signs) and webhook-service (verifies); a real bank's secret
+# comes from the environment (PAYOUT_WEBHOOK_SECRET)
+stack_webhook_secret() { echo "${PAYOUT_WEBHOOK_SECRET:-whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMzJieXRlcyE=}"; }
+
 stack_pid_file() { printf '%s/%s.pid\n' "$(stack_run_dir)" "$1"; }
 stack_log_file() { printf '%s/%s.log\n' "$(stack_run_dir)" "$1"; }
 

@@ -80,6 +80,12 @@ public final class LocalStack {
         return exec(cmd, Map.of()).trim();
     }
 
+    /** DEV-ONLY: the same default as deploy/local/lib/stack.sh passes to the sandbox and webhook-service. */
+    public String webhookSecret() {
+        String fromEnv = System.getenv("PAYOUT_WEBHOOK_SECRET");
+        return fromEnv != null ? fromEnv : "whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMzJieXRlcyE=";
+    }
+
     public long pid(String process) throws IOException {
         return Long.parseLong(Files.readString(runDir.resolve(process + ".pid")).trim());
     }

@@ -2,12 +2,12 @@ package io.payout.system;
 
 import io.payout.testsupport.BrokerProbe;
 import io.restassured.RestAssured;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,19 +23,13 @@ import static org.hamcrest.Matchers.equalTo;
  * prints creates a transfer with a token from token.sh, and a killed service comes back on the next up.sh.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedStack.class)
 class LocalStackIT {
     private static LocalStack stack;
 
     @BeforeAll
-    static void up() throws Exception {
-        stack = LocalStack.start();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (stack != null) {
-            stack.stop();
-        }
+    static void up() {
+        stack = SharedStack.stack();
     }
 
     @Test

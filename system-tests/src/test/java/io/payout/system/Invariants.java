@@ -1,0 +1,105 @@
+package io.payout.system;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * SPEC §11, checked over everything the stack holds, from the outside: the transfer, ledger and bank-adapter
+ * databases (read-only) and the sandbox's executions (the bank's truth). Run it after every scenario.
+ */
+public final class Invariants {
+    private final Payout payout;
+
+    public Invariants(Payout payout) {
+        this.payout = payout;
+    }
+
+    public void check() {
+        everyTransferReachesAnEnd();
+        oneTransferPerIntent();
+        atMostOneWithdrawalPerTransfer();
+        ledgerBalancesAndNoCustomerBelowZero();
+        // the settle/release posting follows the transfer's final state by one message: allow it to land
+        await().atMost(Payout.SETTLE_WAIT).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(this::settledIffSettlePostingIffExecuted);
+    }
+
+    /** 5. every transfer ends SETTLED or FAILED within a bounded time (no faults are injected here). */
+    void everyTransferReachesAnEnd() {
+        await().atMost(Payout.SETTLE_WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(payout.query("transfer",
+                        "select id, state from transfers where state not in ('SETTLED', 'FAILED')"))
+                        .as("transfers not yet SETTLED or FAILED").isEmpty());
+    }
+
+    /** 1. per (client_id, client_request_id) exactly one transfer. */
+    void oneTransferPerIntent() {
+        assertThat(payout.query("transfer", """
+                select client_id, client_request_id, count(*) n from transfers
+                 group by client_id, client_request_id having count(*) > 1""")).isEmpty();
+    }
+
+    /** 2. the bank executed at most one withdrawal per transfer. */
+    void atMostOneWithdrawalPerTransfer() {
+        Map<String, Integer> executions = payout.executions();
+        for (Map<String, Object> d : payout.query("bank_adapter", "select transfer_id, external_ref from dispatches")) {
+            assertThat(executions.getOrDefault((String) d.get("external_ref"), 0))
+                    .as("withdrawals for transfer %s (ref %s)", d.get("transfer_id"), d.get("external_ref"))
+                    .isLessThanOrEqualTo(1);
+        }
+    }
+
+    /** 3. per currency all entries sum to zero; no customer account's balance below zero. */
+    void ledgerBalancesAndNoCustomerBelowZero() {
+        assertThat(payout.query("ledger",
+                "select currency, sum(amount_minor) s from entries group by currency having sum(amount_minor) <> 0"))
+                .as("currencies whose entries do not sum to zero").isEmpty();
+        assertThat(payout.query("ledger", """
+                select e.account_id, sum(e.amount_minor) s from entries e join accounts a on a.id = e.account_id
+                 where a.kind = 'CUSTOMER' group by e.account_id having sum(e.amount_minor) < 0"""))
+                .as("customer accounts below zero").isEmpty();
+    }
+
+    /** 4. SETTLED ⇔ a settle posting ⇔ the bank executed; FAILED ⇔ no execution, and the hold (if any) released. */
+    void settledIffSettlePostingIffExecuted() {
+        Map<String, Set<String>> postings = new HashMap<>();
+        for (Map<String, Object> p : payout.query("ledger",
+                "select transfer_id::text t, kind from postings where transfer_id is not null")) {
+            postings.computeIfAbsent((String) p.get("t"), k -> new HashSet<>()).add((String) p.get("kind"));
+        }
+        Map<String, String> refs = new HashMap<>();
+        for (Map<String, Object> d : payout.query("bank_adapter", "select transfer_id::text t, external_ref from dispatches")) {
+            refs.put((String) d.get("t"), (String) d.get("external_ref"));
+        }
+        Map<String, Integer> executions = payout.executions();
+        List<String> violations = new ArrayList<>();
+        for (Map<String, Object> t : payout.query("transfer", "select id::text id, state from transfers")) {
+            String id = (String) t.get("id");
+            Set<String> kinds = postings.getOrDefault(id, Set.of());
+            int executed = refs.containsKey(id) ? executions.getOrDefault(refs.get(id), 0) : 0;
+            switch ((String) t.get("state")) {
+                case "SETTLED" -> {
+                    if (!kinds.contains("SETTLE") || kinds.contains("RELEASE") || executed != 1) {
+                        violations.add(id + " SETTLED with postings " + kinds + " and " + executed + " executions");
+                    }
+                }
+                case "FAILED" -> {
+                    boolean holdOpen = kinds.contains("HOLD") && !kinds.contains("RELEASE");
+                    if (kinds.contains("SETTLE") || holdOpen || executed != 0) {
+                        violations.add(id + " FAILED with postings " + kinds + " and " + executed + " executions");
+                    }
+                }
+                default -> violations.add(id + " is still " + t.get("state"));
+            }
+        }
+        assertThat(violations).isEmpty();
+    }
+}
