@@ -12,11 +12,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import static io.payout.transfer.SagaEvents.WAIT;
+import static io.payout.transfer.SagaEvents.accepted;
+import static io.payout.transfer.SagaEvents.awaitConsumed;
+import static io.payout.transfer.SagaEvents.awaitOutbox;
+import static io.payout.transfer.SagaEvents.awaitState;
+import static io.payout.transfer.SagaEvents.dispatched;
+import static io.payout.transfer.SagaEvents.history;
+import static io.payout.transfer.SagaEvents.holdPlaced;
+import static io.payout.transfer.SagaEvents.outbox;
+import static io.payout.transfer.SagaEvents.publish;
+import static io.payout.transfer.SagaEvents.result;
+import static io.payout.transfer.SagaEvents.state;
 import static io.payout.transfer.TransferApi.CLIENT_A;
 import static io.payout.transfer.TransferApi.get;
-import static io.payout.transfer.TransferApi.newKey;
-import static io.payout.transfer.TransferApi.post;
-import static io.payout.transfer.TransferApi.validBody;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,7 +36,6 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @WithTestResource(ServiceTestResource.class)
 class TransferSagaTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
     void holdPlacedSendsTheDispatchCommand() {
@@ -184,65 +192,6 @@ class TransferSagaTest {
             assertThat(dlq.received()).extracting(m -> m.header("x-payout-attempts")).containsOnly("5");
             assertThat(dlq.received()).extracting(m -> m.header("x-payout-queue")).containsOnly("transfer.events");
         }
-    }
-
-    // --- helpers ---
-
-    private static String accepted() {
-        return post(CLIENT_A, newKey(), validBody()).then().statusCode(201).extract().path("id");
-    }
-
-    private static String holdPlaced() {
-        String id = accepted();
-        publish("ledger.hold-placed", "{\"transfer_id\":\"" + id + "\"}");
-        awaitOutbox(id, "bank.dispatch", 1);
-        return id;
-    }
-
-    private static String dispatched(String ref) {
-        String id = holdPlaced();
-        publish("bank.dispatched", "{\"transfer_id\":\"" + id + "\",\"external_ref\":\"" + ref + "\",\"outcome\":\"ACCEPTED\"}");
-        awaitState(id, "DISPATCHED");
-        return id;
-    }
-
-    private static String result(String id, String ref, String outcome, String source) {
-        return "{\"transfer_id\":\"" + id + "\",\"external_ref\":\"" + ref + "\",\"outcome\":\"" + outcome
-                + "\",\"source\":\"" + source + "\"}";
-    }
-
-    private static String publish(String type, String payload) {
-        String messageId = UUID.randomUUID().toString();
-        BrokerProbe.publish(ServiceTestResource.vhost(), type, messageId,
-                BrokerProbe.envelope(messageId, type, "test", payload));
-        return messageId;
-    }
-
-    private static String state(String id) {
-        return get(CLIENT_A, "/v1/transfers/" + id).then().statusCode(200).extract().path("state");
-    }
-
-    private static List<String> history(String id) {
-        return get(CLIENT_A, "/v1/transfers/" + id).then().statusCode(200).extract().jsonPath()
-                .getList("history.state");
-    }
-
-    private static long outbox(String id, String type) {
-        return Rows.count("select count(*) from outbox where aggregate_id = ? and type = ?", id, type);
-    }
-
-    private static void awaitState(String id, String state) {
-        await().atMost(WAIT).until(() -> state.equals(state(id)));
-    }
-
-    private static void awaitOutbox(String id, String type, long count) {
-        await().atMost(WAIT).until(() -> outbox(id, type) == count);
-    }
-
-    /** Waits until the saga has consumed (committed) this message. */
-    private static void awaitConsumed(String messageId) {
-        await().atMost(WAIT).until(() ->
-                Rows.count("select count(*) from inbox where message_id = ?::uuid", messageId) == 1);
     }
 
     private static String id8() {

@@ -7,17 +7,11 @@ import io.payout.platform.inbox.MessageHandler;
 import io.payout.platform.inbox.PoisonMessage;
 import io.payout.platform.outbox.Envelope;
 import io.payout.platform.outbox.Ids;
-import io.payout.platform.outbox.Outbox;
 import io.payout.transfer.saga.SagaMessages.BankCollision;
-import io.payout.transfer.saga.SagaMessages.BankDispatch;
 import io.payout.transfer.saga.SagaMessages.BankDispatched;
-import io.payout.transfer.saga.SagaMessages.BankInquiry;
 import io.payout.transfer.saga.SagaMessages.BankResult;
 import io.payout.transfer.saga.SagaMessages.HoldPlaced;
 import io.payout.transfer.saga.SagaMessages.HoldRejected;
-import io.payout.transfer.saga.SagaMessages.LedgerRelease;
-import io.payout.transfer.saga.SagaMessages.LedgerSettle;
-import io.payout.transfer.state.Transfer;
 import io.payout.transfer.state.TransferEvent;
 import io.payout.transfer.state.TransferState;
 import io.payout.transfer.state.TransferStateMachine;
@@ -30,7 +24,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.hibernate.reactive.mutiny.Mutiny;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -59,16 +52,16 @@ public class TransferSaga {
 
     private final InboxConsumer consumer;
     private final TransferTransitions transitions;
-    private final Outbox outbox;
+    private final SagaCommands commands;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
     private final Map<String, MessageHandler> steps;
 
-    public TransferSaga(InboxConsumer consumer, TransferTransitions transitions, Outbox outbox, ObjectMapper mapper,
-                        MeterRegistry registry) {
+    public TransferSaga(InboxConsumer consumer, TransferTransitions transitions, SagaCommands commands,
+                        ObjectMapper mapper, MeterRegistry registry) {
         this.consumer = consumer;
         this.transitions = transitions;
-        this.outbox = outbox;
+        this.commands = commands;
         this.mapper = mapper;
         this.registry = registry;
         this.steps = Map.of(
@@ -124,7 +117,7 @@ public class TransferSaga {
         return transitions.currentState(session, e.transferId()).flatMap(state -> state.terminal()
                 ? contradictionOrDuplicate(session, m, e.transferId(), new Outcome.NotApplicable(state),
                 TransferEvent.BANK_FAILED)
-                : send(session, BankInquiry.TYPE, e.transferId(), new BankInquiry(e.transferId(), e.externalRef())));
+                : commands.inquire(session, e.transferId(), e.externalRef()));
     }
 
     Uni<Void> bankCollision(Mutiny.Session session, Envelope m) {
@@ -154,21 +147,7 @@ public class TransferSaga {
         if (!(outcome instanceof Outcome.Applied applied)) {
             return Uni.createFrom().voidItem(); // late or duplicate event: the transfer is past it
         }
-        Transfer t = applied.transfer();
-        return switch (applied.transition().effect()) {
-            case NONE -> Uni.createFrom().voidItem();
-            case DISPATCH -> send(session, BankDispatch.TYPE, t.id, new BankDispatch(t.id, t.clientId,
-                    t.clientRequestId, t.sourceAccount, t.destBankCode, t.destAccountNumber, t.amountMinor, t.currency,
-                    t.valueDate));
-            case SETTLE -> send(session, LedgerSettle.TYPE, t.id,
-                    new LedgerSettle(t.id, t.amountMinor, t.currency, t.externalRef));
-            case RELEASE -> send(session, LedgerRelease.TYPE, t.id, new LedgerRelease(t.id, t.amountMinor, t.currency));
-            case INQUIRE -> send(session, BankInquiry.TYPE, t.id, new BankInquiry(t.id, t.externalRef));
-        };
-    }
-
-    private Uni<Void> send(Mutiny.Session session, String type, UUID transferId, Object payload) {
-        return outbox.append(session, type, transferId.toString(), payload, Instant.now()).replaceWithVoid();
+        return commands.send(session, applied.transition().effect(), applied.transfer());
     }
 
     private Uni<Void> anomaly(Mutiny.Session session, Envelope m, UUID transferId, String kind, String detail) {
