@@ -1,6 +1,7 @@
 package io.payout.transfer.api;
 
 import io.payout.platform.api.JsonBody;
+import io.payout.platform.api.Text;
 import io.payout.platform.money.Currencies;
 import io.payout.platform.problem.FieldError;
 import io.payout.platform.problem.ProblemException;
@@ -144,27 +145,8 @@ public class TransferRequestReader {
         int codePoints = memo.codePointCount(0, memo.length());
         if (codePoints > config.memoLengthMax()) {
             root.error("memo", "TOO_LONG", "must be at most " + config.memoLengthMax() + " characters");
-        } else if (!printable(memo)) {
+        } else if (!Text.printable(memo)) {
             root.error("memo", "INVALID_CHARACTERS", "must not contain control characters or unpaired surrogates");
         }
-    }
-
-    /** No control characters (NUL cannot even be stored) and no lone UTF-16 surrogates (not valid UTF-8). */
-    private static boolean printable(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isISOControl(c)) {
-                return false;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -3,6 +3,7 @@ package io.payout.webhook.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payout.platform.api.JsonBody;
+import io.payout.platform.api.Text;
 import io.payout.platform.problem.ProblemException;
 import io.payout.webhook.event.BankResult;
 
@@ -72,7 +73,7 @@ public final class BankNotificationReader {
         if (reason != null) {
             if (reason.codePointCount(0, reason.length()) > REASON_LENGTH_MAX) {
                 data.error("reason", "TOO_LONG", "must be at most " + REASON_LENGTH_MAX + " characters");
-            } else if (!printable(reason)) {
+            } else if (!Text.printable(reason)) {
                 // NUL cannot be stored in text or jsonb, and lone surrogates are not valid UTF-8
                 data.error("reason", "INVALID_CHARACTERS", "must not contain control characters or lone surrogates");
             }
@@ -134,21 +135,4 @@ public final class BankNotificationReader {
         return value.longValue();
     }
 
-    private static boolean printable(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isISOControl(c)) {
-                return false;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }
