@@ -4,6 +4,7 @@ import io.payout.ledger.account.Account;
 import io.payout.ledger.account.AccountKind;
 import io.payout.ledger.config.LedgerConfig;
 import io.payout.testsupport.Rows;
+import io.payout.testsupport.OperableService;
 import io.payout.testsupport.ServiceTestResource;
 import io.payout.testsupport.TestInfra;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -20,37 +21,16 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
 
 /** The service starts on its own database and vhost, is ready, and its operability endpoints answer. */
 @QuarkusTest
 @WithTestResource(ServiceTestResource.class)
-class LedgerSkeletonTest {
+class LedgerSkeletonTest implements OperableService {
 
     @Inject
     LedgerConfig config;
-
-    @Test
-    void readyWhenDatabaseAndBrokerAreReachable() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-    }
-
-    @Test
-    void openApiAndMetricsAnswer() {
-        given().get("/q/openapi").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
-    }
-
-    @Test
-    void unknownPathIsAProblemNotFound() {
-        given().get("/v1/no-such-thing").then().statusCode(404)
-                .contentType("application/problem+json")
-                .body("status", equalTo(404));
-    }
 
     @Test
     void configDefaults() {

@@ -1,6 +1,7 @@
 package io.payout.webhook;
 
 import io.payout.testsupport.Rows;
+import io.payout.testsupport.OperableService;
 import io.payout.testsupport.ServiceTestResource;
 import io.payout.webhook.config.WebhookConfig;
 import io.payout.webhook.event.WebhookEvent;
@@ -15,36 +16,15 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
 
 /** The service starts on its own database and vhost, is ready, and its operability endpoints answer. */
 @QuarkusTest
 @WithTestResource(ServiceTestResource.class)
-class WebhookSkeletonTest {
+class WebhookSkeletonTest implements OperableService {
 
     @Inject
     WebhookConfig config;
-
-    @Test
-    void readyWhenDatabaseAndBrokerAreReachable() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-    }
-
-    @Test
-    void openApiAndMetricsAnswer() {
-        given().get("/q/openapi").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
-    }
-
-    @Test
-    void unknownPathIsAProblemNotFound() {
-        given().get("/v1/no-such-thing").then().statusCode(404)
-                .contentType("application/problem+json")
-                .body("status", equalTo(404));
-    }
 
     @Test
     void configDefaults() {
