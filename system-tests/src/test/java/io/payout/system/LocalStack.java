@@ -24,6 +24,9 @@ public final class LocalStack {
     private static final Map<String, Integer> PORTS = Map.of(
             "transfer", 18080, "ledger", 18081, "bank_adapter", 18082, "webhook", 18083, "sandbox", 18090);
 
+    /** A DISPATCHED transfer without a result becomes EXPIRED after this long in the test stack. */
+    public static final long EXPIRE_AFTER_MS = 5000;
+
     private final Path runDir;
     private final String vhost = TestInfra.uniqueName("it");
     private final Map<String, String> databases = new LinkedHashMap<>();
@@ -104,6 +107,14 @@ public final class LocalStack {
         env.put("PAYOUT_DB_LEDGER", databases.get("ledger"));
         env.put("PAYOUT_DB_BANK_ADAPTER", databases.get("bank_adapter"));
         env.put("PAYOUT_DB_WEBHOOK", databases.get("webhook"));
+        // short clocks so that faults resolve within a test: expiry, re-inquiry back-off, the adapter's grace
+        // before a NOT_FOUND counts, and the sandbox's "answer after the client gave up"
+        env.put("PAYOUT_JAVA_OPTS", String.join(" ",
+                "-Dpayout.transfer.sweeper.expire-after-ms=" + EXPIRE_AFTER_MS,
+                "-Dpayout.transfer.sweeper.inquiry-backoff-initial-ms=500",
+                "-Dpayout.transfer.sweeper.inquiry-backoff-max-ms=3000",
+                "-Dpayout.bank.in-flight-grace-ms=4000",
+                "-Dpayout.sandbox.timeout-fault-ms=4000"));
         return exec(List.of("bash", ROOT.resolve("deploy/local/" + script).toString()), env);
     }
 

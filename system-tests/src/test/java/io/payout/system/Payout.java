@@ -157,7 +157,7 @@ public final class Payout {
             String text = given().baseUri(stack.url(svc)).when().get("/q/metrics").then().statusCode(200)
                     .extract().asString();
             for (String line : text.split("\n")) {
-                if (line.startsWith(name + "{") && line.contains(labelFilter)) {
+                if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(labelFilter)) {
                     sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }
