@@ -42,7 +42,12 @@ public final class LocalStack {
         LocalStack stack = new LocalStack();
         stack.databases.values().forEach(TestInfra::createDatabase);
         TestInfra.createVhost(stack.vhost);
-        stack.up();
+        try {
+            stack.up();
+        } catch (Exception | Error e) {
+            stack.stop(); // never leave half a stack holding the ports
+            throw e;
+        }
         return stack;
     }
 
@@ -113,8 +118,7 @@ public final class LocalStack {
                 "-Dpayout.transfer.sweeper.expire-after-ms=" + EXPIRE_AFTER_MS,
                 "-Dpayout.transfer.sweeper.inquiry-backoff-initial-ms=500",
                 "-Dpayout.transfer.sweeper.inquiry-backoff-max-ms=3000",
-                "-Dpayout.bank.in-flight-grace-ms=4000",
-                "-Dpayout.sandbox.timeout-fault-ms=4000"));
+                "-Dpayout.bank.in-flight-grace-ms=4000"));
         return exec(List.of("bash", ROOT.resolve("deploy/local/" + script).toString()), env);
     }
 
