@@ -33,11 +33,32 @@ public class Executions {
      */
     public Submission submit(TransferOrder order, String rejectReason, Instant now, ZoneId zone) {
         BankTransfer fresh = rejectReason != null
-                ? new BankTransfer(sequence.incrementAndGet(), order, BankTransfer.FAILED, rejectReason, 0, null, null)
-                : new BankTransfer(sequence.incrementAndGet(), order, BankTransfer.PROCESSING, null, 1, now,
-                LocalDate.ofInstant(now, zone));
+                ? new BankTransfer(sequence.incrementAndGet(), order, BankTransfer.FAILED, rejectReason, List.of())
+                : new BankTransfer(sequence.incrementAndGet(), order, BankTransfer.PROCESSING, null,
+                List.of(withdrawal(order, now, zone)));
         BankTransfer existing = byRef.putIfAbsent(order.bankTranId(), fresh);
         return existing == null ? new Submission(fresh, true) : new Submission(existing, false);
+    }
+
+    /**
+     * The buggy bank ({@code ignore_duplicate_ref}): money leaves again for a {@code bank_tran_id} that already
+     * executed, for the repeat's amount. Status and settlement are untouched (the one pending settle timer settles
+     * the ref). Empty when the ref is unknown or was rejected: there is no execution to repeat.
+     */
+    public Optional<BankTransfer> executeAgain(TransferOrder order, Instant now, ZoneId zone) {
+        BankTransfer[] again = new BankTransfer[1];
+        byRef.computeIfPresent(order.bankTranId(), (ref, t) -> {
+            if (t.withdrawals().isEmpty()) {
+                return t;
+            }
+            again[0] = t.withWithdrawal(withdrawal(order, now, zone));
+            return again[0];
+        });
+        return Optional.ofNullable(again[0]);
+    }
+
+    private static Withdrawal withdrawal(TransferOrder order, Instant now, ZoneId zone) {
+        return new Withdrawal(order.amount(), order.currency(), now, LocalDate.ofInstant(now, zone));
     }
 
     /**
@@ -60,12 +81,21 @@ public class Executions {
         return Optional.ofNullable(byRef.get(bankTranId));
     }
 
-    /** The withdrawals that left on {@code valueDate} and succeeded, in execution order. */
-    public List<BankTransfer> executedOn(LocalDate valueDate) {
+    /** A withdrawal with the transfer it belongs to: one statement line. */
+    public record Line(BankTransfer transfer, Withdrawal withdrawal) {
+    }
+
+    /**
+     * The withdrawals that left on {@code valueDate} for transfers that succeeded, in execution order: one line per
+     * withdrawal, so a doubled ref shows twice.
+     */
+    public List<Line> executedOn(LocalDate valueDate) {
         return byRef.values().stream()
-                .filter(t -> t.withdrawals() > 0 && BankTransfer.SUCCEEDED.equals(t.status())
-                        && valueDate.equals(t.valueDate()))
-                .sorted(Comparator.comparing(BankTransfer::executedAt).thenComparing(BankTransfer::bankTranId))
+                .filter(t -> BankTransfer.SUCCEEDED.equals(t.status()))
+                .flatMap(t -> t.withdrawals().stream().filter(w -> valueDate.equals(w.valueDate()))
+                        .map(w -> new Line(t, w)))
+                .sorted(Comparator.comparing((Line l) -> l.withdrawal().executedAt())
+                        .thenComparing(l -> l.transfer().bankTranId()))
                 .toList();
     }
 

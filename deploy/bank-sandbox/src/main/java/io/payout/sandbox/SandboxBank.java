@@ -35,27 +35,55 @@ public class SandboxBank {
         this.registry = registry;
     }
 
+    /** What the bank did with an order. */
+    public enum Outcome {
+        /** first order under its ref, money left (PROCESSING until settled) */
+        EXECUTED,
+        /** first order under its ref, refused: no money left, FAILED */
+        REJECTED,
+        /** a repeat: nothing changed */
+        DUPLICATE,
+        /** a repeat the buggy bank executed anyway ({@code ignore_duplicate_ref}): money left again */
+        EXECUTED_AGAIN
+    }
+
+    public record Result(Outcome outcome, BankTransfer transfer) {
+    }
+
     /**
      * Takes an order. The first order under a {@code bank_tran_id} is rejected or executed (once, whatever the
-     * concurrency: the book's putIfAbsent decides); any later one is a duplicate that changes nothing.
+     * concurrency: the book's putIfAbsent decides); any later one is a duplicate that changes nothing, unless
+     * {@code ignoreDuplicateRef} (the fault) makes the bank withdraw again for a ref that already executed.
+     * A re-execution sends no webhook and starts no settle timer: the ref has one result, already on its way.
      */
-    public Executions.Submission submit(TransferOrder order) {
+    public Result submit(TransferOrder order, boolean ignoreDuplicateRef) {
         String reject = order.accountNumber().endsWith(REJECTED_ACCOUNT_SUFFIX) ? INVALID_ACCOUNT : null;
-        Executions.Submission s = executions.submit(order, reject, Instant.now(), config.zone());
+        Instant now = Instant.now();
+        Executions.Submission s = executions.submit(order, reject, now, config.zone());
         if (!s.first()) {
+            if (ignoreDuplicateRef) {
+                var again = executions.executeAgain(order, now, config.zone());
+                if (again.isPresent()) {
+                    faults.fired(FaultKind.IGNORE_DUPLICATE_REF);
+                    registry.counter("sandbox_transfers", "outcome", "executed_again").increment();
+                    LOG.infof("fault ignore_duplicate_ref: %s executed again (%d withdrawals)", order.bankTranId(),
+                            again.get().withdrawals().size());
+                    return new Result(Outcome.EXECUTED_AGAIN, again.get());
+                }
+            }
             registry.counter("sandbox_transfers", "outcome", "duplicate").increment();
-            return s;
+            return new Result(Outcome.DUPLICATE, s.transfer());
         }
         BankTransfer t = s.transfer();
         if (t.isFinal()) {
             registry.counter("sandbox_transfers", "outcome", "rejected").increment();
             webhooks.resultOf(t);
-        } else {
-            registry.counter("sandbox_transfers", "outcome", "accepted").increment();
-            long sequence = t.sequence();
-            vertx.setTimer(Math.max(1, config.settleDelayMs()), id -> settle(t.bankTranId(), sequence));
+            return new Result(Outcome.REJECTED, t);
         }
-        return s;
+        registry.counter("sandbox_transfers", "outcome", "accepted").increment();
+        long sequence = t.sequence();
+        vertx.setTimer(Math.max(1, config.settleDelayMs()), id -> settle(t.bankTranId(), sequence));
+        return new Result(Outcome.EXECUTED, t);
     }
 
     private void settle(String bankTranId, long sequence) {

@@ -9,7 +9,7 @@ import java.time.ZoneId;
 /** The sandbox bank's behaviour, under {@code payout.sandbox}. Local runs and tests only. */
 @ConfigMapping(prefix = "payout.sandbox")
 public interface SandboxConfig {
-    /** Seeds every random decision (the fault script of a later issue): same seed, same run. */
+    /** The seed of the fault dice when a script gives none (and after {@code DELETE /sandbox/faults}). */
     @WithDefault("7")
     long seed();
 
@@ -39,6 +39,28 @@ public interface SandboxConfig {
     /** Time allowed for one webhook delivery (connect, then silence on the connection). */
     @WithDefault("2000")
     long webhookTimeoutMs();
+
+    /**
+     * How long a {@code timeout} fault without a value holds the answer: longer than any sane client timeout, so the
+     * caller gives up while the transfer it asked for is executed. At most 120000.
+     */
+    @WithDefault("10000")
+    long timeoutFaultMs();
+
+    /** The Retry-After (seconds) of an {@code error_429} fault without a value. At most 120. */
+    @WithDefault("1")
+    long faultRetryAfterSeconds();
+
+    /**
+     * How long a {@code webhook_reorder} fault without a value holds a webhook when no later result comes to overtake
+     * it: the bound that keeps a lone held webhook from never arriving. 1 to 120000.
+     */
+    @WithDefault("2000")
+    long webhookReorderHoldMs();
+
+    /** How long after the real webhook a {@code webhook_contradict} fault without a value sends the opposite one. */
+    @WithDefault("300")
+    long webhookContradictDelayMs();
 
     /** The bank's zone: an execution's value date (its statement day) is its date here. */
     @WithDefault("Asia/Seoul")

@@ -6,6 +6,7 @@ import com.standardwebhooks.Webhook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -19,13 +20,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Notifies the configured URL of every final result, signed per Standard Webhooks, the way a real bank does:
  * asynchronously (Vert.x client; never on the request that caused it), with a timeout, and retried with
  * exponential back-off when the receiver fails or does not answer. Delivery is at-least-once: the receiver dedupes
  * on {@code webhook-id}, which is deterministic per (bank_tran_id, status), so every retry carries the same id.
+ * The webhook faults of the script (delay, drop, duplicate, reorder, contradict) are applied here.
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -75,22 +81,140 @@ public class WebhookSender {
         client.close();
     }
 
-    /** Queues the notification of {@code transfer}'s final result; returns at once. */
+    /** One webhook ready to go: its id and the exact body that gets signed. */
+    private record Outgoing(String id, String body) {
+    }
+
+    /** A webhook held back by {@code webhook_reorder}, and what to complete once it finally went out. */
+    private record Held(Outgoing outgoing, Promise<Void> done, long timerId, long turn) {
+    }
+
+    /** Webhooks held by {@code webhook_reorder}, oldest first; timers and deliveries touch it from any event loop. */
+    private final Deque<Held> held = new ArrayDeque<>();
+    /**
+     * Orders holds and dispatches (guarded by {@link #held}): a webhook releases only those held before it was
+     * dispatched, so one already in flight when another was held cannot "overtake" it and leave the order intact.
+     */
+    private long turns;
+
+    /**
+     * Queues the notification of {@code transfer}'s final result; returns at once. The webhook faults are drawn here,
+     * once per final result: {@code webhook_delay_ms} first, then its fate ({@code webhook_drop},
+     * {@code webhook_duplicate} or {@code webhook_reorder}), then, once that played out, {@code webhook_contradict}.
+     */
     public void resultOf(BankTransfer transfer) {
         TransferOrder o = transfer.order();
-        String body;
+        Outgoing real = outgoing(o, transfer.status(), transfer.reason());
+        FaultDecision decision = faults.forWebhook();
+        long delay = 0;
+        if (decision.has(FaultKind.WEBHOOK_DELAY_MS)) {
+            faults.fired(FaultKind.WEBHOOK_DELAY_MS);
+            delay = decision.valueOf(FaultKind.WEBHOOK_DELAY_MS);
+        }
+        Promise<Void> done = Promise.promise();
+        vertx.setTimer(Math.max(1, delay), t -> dispatch(real, decision, done));
+        if (decision.has(FaultKind.WEBHOOK_CONTRADICT)) {
+            faults.fired(FaultKind.WEBHOOK_CONTRADICT);
+            // the opposite result, with its own id (the receiver cannot dedupe it away), after the real one
+            boolean succeeded = BankTransfer.SUCCEEDED.equals(transfer.status());
+            Outgoing lie = succeeded
+                    ? outgoing(o, BankTransfer.FAILED, SandboxBank.INVALID_ACCOUNT)
+                    : outgoing(o, BankTransfer.SUCCEEDED, null);
+            long after = Math.max(1, decision.valueOf(FaultKind.WEBHOOK_CONTRADICT));
+            done.future().onComplete(ignored -> vertx.setTimer(after, t -> {
+                LOG.infof("fault webhook_contradict: %s %s after %s", o.bankTranId(), succeeded ? "FAILED"
+                        : "SUCCEEDED", transfer.status());
+                send(lie);
+            }));
+        }
+    }
+
+    /** The real webhook's fate, once its delay is over; {@code done} completes when it has been dealt with. */
+    private void dispatch(Outgoing real, FaultDecision decision, Promise<Void> done) {
+        FaultKind fate = decision.in(FaultKind.Group.WEBHOOK_FATE).map(FaultDecision.Fired::kind).orElse(null);
+        if (fate == FaultKind.WEBHOOK_REORDER) {
+            faults.fired(fate);
+            hold(real, decision.valueOf(FaultKind.WEBHOOK_REORDER), done);
+            return;
+        }
+        long turn = nextTurn();
+        Future<Void> sent;
+        if (fate == FaultKind.WEBHOOK_DROP) {
+            faults.fired(fate);
+            LOG.infof("fault webhook_drop: %s never sent", real.id());
+            sent = Future.succeededFuture();
+        } else if (fate == FaultKind.WEBHOOK_DUPLICATE) {
+            faults.fired(fate);
+            sent = Future.join(send(real), send(real)).mapEmpty();
+        } else {
+            sent = send(real);
+        }
+        // this result's webhook is out (or gone): whatever reorder held back now follows it, arriving out of order
+        sent.onComplete(ignored -> {
+            releaseHeldBefore(turn);
+            done.complete();
+        });
+    }
+
+    private long nextTurn() {
+        synchronized (held) {
+            return ++turns;
+        }
+    }
+
+    private void hold(Outgoing outgoing, long maxHoldMs, Promise<Void> done) {
+        synchronized (held) {
+            // bounded: if no later result comes to overtake it, it goes out anyway
+            long timer = vertx.setTimer(Math.max(1, maxHoldMs), t -> release(outgoing));
+            held.add(new Held(outgoing, done, timer, ++turns));
+        }
+    }
+
+    /** The hold of one webhook expired: send it if no later result released it already. */
+    private void release(Outgoing outgoing) {
+        Held h;
+        synchronized (held) {
+            h = held.stream().filter(x -> x.outgoing() == outgoing).findFirst().orElse(null);
+            if (h == null) {
+                return;
+            }
+            held.remove(h);
+        }
+        send(h.outgoing()).onComplete(ignored -> h.done().complete());
+    }
+
+    /** Sends every webhook held before {@code turn}: the webhook dispatched at that turn has overtaken them. */
+    private void releaseHeldBefore(long turn) {
+        List<Held> due = new ArrayList<>();
+        synchronized (held) {
+            for (Held h : held) {
+                if (h.turn() < turn) {
+                    due.add(h);
+                }
+            }
+            held.removeAll(due);
+        }
+        for (Held h : due) {
+            vertx.cancelTimer(h.timerId());
+            send(h.outgoing()).onComplete(ignored -> h.done().complete());
+        }
+    }
+
+    private Outgoing outgoing(TransferOrder o, String status, String reason) {
         try {
-            body = mapper.writeValueAsString(new Notification(EVENT_TYPE,
-                    new Data(o.bankTranId(), transfer.status(), o.amount(), o.currency(), transfer.reason())));
+            String body = mapper.writeValueAsString(new Notification(EVENT_TYPE,
+                    new Data(o.bankTranId(), status, o.amount(), o.currency(), reason)));
+            return new Outgoing(eventId(o.bankTranId(), status), body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("notification of " + o.bankTranId() + " is not JSON-able", e);
         }
-        String id = eventId(o.bankTranId(), transfer.status());
-        int copies = faults.webhookCopies(o.bankTranId());
-        long delay = Math.max(1, faults.webhookDelayMs(o.bankTranId()));
-        for (int i = 0; i < copies; i++) {
-            vertx.setTimer(delay, t -> attempt(id, body, 1));
-        }
+    }
+
+    /** Delivers with retries; the future completes when it was delivered or abandoned (never fails). */
+    private Future<Void> send(Outgoing outgoing) {
+        Promise<Void> finished = Promise.promise();
+        attempt(outgoing.id(), outgoing.body(), 1, finished);
+        return finished.future();
     }
 
     /** {@code evt_} + hex SHA-256 of {@code bank_tran_id|status}: the same result always has the same id. */
@@ -104,22 +228,24 @@ public class WebhookSender {
         }
     }
 
-    private void attempt(String id, String body, int attempt) {
+    private void attempt(String id, String body, int attempt, Promise<Void> finished) {
         deliver(id, body).onComplete(ar -> {
             if (ar.succeeded() && ar.result() / 100 == 2) {
                 registry.counter("sandbox_webhooks", "outcome", "delivered").increment();
+                finished.complete();
                 return;
             }
             String why = ar.succeeded() ? "HTTP " + ar.result() : ar.cause().toString();
             if (attempt > config.webhookRetriesMax()) {
                 registry.counter("sandbox_webhooks", "outcome", "abandoned").increment();
                 LOG.warnf("webhook %s abandoned after %d attempts: %s", id, attempt, why);
+                finished.complete();
                 return;
             }
             registry.counter("sandbox_webhooks", "outcome", "retried").increment();
             long backoff = config.webhookBackoffMs() << Math.min(attempt - 1, 16);
             LOG.debugf("webhook %s attempt %d failed (%s), retrying in %d ms", id, attempt, why, backoff);
-            vertx.setTimer(Math.max(1, backoff), t -> attempt(id, body, attempt + 1));
+            vertx.setTimer(Math.max(1, backoff), t -> attempt(id, body, attempt + 1, finished));
         });
     }
 

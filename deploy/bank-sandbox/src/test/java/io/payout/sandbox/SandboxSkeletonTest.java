@@ -8,7 +8,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-/** The sandbox starts, is ready, and documents its test-only reset. Same test resource as BankSandboxTest: one boot. */
+/** The sandbox starts, is ready, and documents its test-only reset and its faults. Same test resource as BankSandboxTest: one boot. */
 @QuarkusTest
 @WithTestResource(WebhookReceiver.class)
 class SandboxSkeletonTest {
@@ -22,5 +22,15 @@ class SandboxSkeletonTest {
     void openApiSaysTheResetIsForTestsOnly() {
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/sandbox/executions'.delete.summary", containsString("FOR TESTS ONLY"));
+    }
+
+    @Test
+    void openApiDocumentsTheFaultsAndMarksTheGarbageAnswersAsExtensions() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/sandbox/faults'.put.description", containsString("EXTENSIONS beyond SPEC §8"))
+                .body("paths.'/sandbox/faults'.put.description", containsString("malformed_json"))
+                .body("paths.'/sandbox/faults'.put.description", containsString("unexpected_status"))
+                .body("paths.'/sandbox/faults'.put.description", containsString("empty_body"))
+                .body("paths.'/v2/transfers'.post.description", containsString("drop_response_after_commit"));
     }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * refused once with 503, to exercise the sandbox's retries. Also shortens the settle delay for test speed.
  */
 public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
-    public record Delivery(Map<String, String> headers, String body) {
+    /** One delivery as received; {@code receivedNanos} is {@link System#nanoTime()} on arrival, for delay checks. */
+    public record Delivery(Map<String, String> headers, String body, long receivedNanos) {
         public String header(String name) {
             return headers.get(name);
         }
@@ -35,10 +36,11 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         vertx = Vertx.vertx();
         server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(buffer -> {
+            long now = System.nanoTime();
             String body = buffer.toString();
             Map<String, String> headers = new ConcurrentHashMap<>();
             request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-            DELIVERIES.add(new Delivery(headers, body));
+            DELIVERIES.add(new Delivery(headers, body, now));
             boolean refuse = failOnce.stream().anyMatch(m -> body.contains(m) && failed.add(m));
             request.response().setStatusCode(refuse ? 503 : 204).end();
         }));
