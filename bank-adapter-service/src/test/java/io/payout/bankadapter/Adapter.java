@@ -2,7 +2,11 @@ package io.payout.bankadapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.payout.bankadapter.ref.ExternalRefs;
 import io.payout.bankadapter.ref.Intent;
 import io.payout.testsupport.BrokerProbe;
@@ -21,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -29,6 +34,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -37,6 +43,8 @@ import static org.awaitility.Awaitility.await;
  */
 final class Adapter {
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** HTTP attempts per guarded bank call in the shared test profile: 1 + payout.bank.retries-max (2). */
+    static final int ATTEMPTS = 3;
     static final LocalDate VALUE_DATE = LocalDate.parse("2026-11-21");
     private static final ExternalRefs REFS = new ExternalRefs("T991234560");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,6 +84,38 @@ final class Adapter {
                 .withRequestBody(matchingJsonPath("$.bank_tran_id", equalTo(ref))).willReturn(answer));
     }
 
+    /**
+     * The bank answers this ref's transfer requests with these answers in turn (a WireMock scenario per ref); the
+     * last answer stays for every later request.
+     */
+    static void onTransferInTurn(String ref, ResponseDefinitionBuilder... answers) {
+        inTurn("transfer-" + ref, () -> post(urlEqualTo("/v2/transfers"))
+                .withRequestBody(matchingJsonPath("$.bank_tran_id", equalTo(ref))), answers);
+    }
+
+    static void onInquiryInTurn(String ref, ResponseDefinitionBuilder... answers) {
+        inTurn("inquiry-" + ref, () -> get(urlEqualTo("/v2/transfers/" + ref)), answers);
+    }
+
+    /** {@code request}: a fresh builder per step (a builder carries its stub's id). */
+    private static void inTurn(String scenario, Supplier<MappingBuilder> request, ResponseDefinitionBuilder... answers) {
+        for (int i = 0; i < answers.length; i++) {
+            ScenarioMappingBuilder step = request.get().inScenario(scenario)
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer-" + i);
+            if (i < answers.length - 1) {
+                step = step.willSetStateTo("answer-" + (i + 1));
+            }
+            BankStub.bank().stubFor(step.willReturn(answers[i]));
+        }
+    }
+
+    /** The bodies of every transfer request the bank received with this ref. */
+    static List<String> transferBodies(String ref) {
+        return BankStub.bank().findAll(postRequestedFor(urlEqualTo("/v2/transfers"))
+                .withRequestBody(matchingJsonPath("$.bank_tran_id", equalTo(ref)))).stream()
+                .map(LoggedRequest::getBodyAsString).toList();
+    }
+
     static void onInquiry(String ref, ResponseDefinitionBuilder answer) {
         BankStub.bank().stubFor(get(urlEqualTo("/v2/transfers/" + ref)).willReturn(answer));
     }
@@ -96,6 +136,25 @@ final class Adapter {
     static String inquiryAnswer(String ref, String status, long amount, String reason) {
         return "{\"bank_tran_id\":\"" + ref + "\",\"status\":\"" + status + "\",\"amount\":" + amount
                 + ",\"currency\":\"KRW\",\"reason\":" + (reason == null ? "null" : "\"" + reason + "\"") + "}";
+    }
+
+    static String duplicate(String ref, long amount, String status) {
+        return "{\"code\":\"DUPLICATE\",\"bank_tran_id\":\"" + ref + "\",\"original\":{"
+                + "\"source_account\":\"acc-123\",\"bank_code\":\"004\",\"account_number\":\"12345678901234\","
+                + "\"amount\":" + amount + ",\"currency\":\"KRW\",\"status\":\"" + status + "\"}}";
+    }
+
+    // --- metrics ---
+
+    /** One sample of /q/metrics, e.g. {@code payout_bank_breaker_state} or {@code name{tag="v"}}; 0 when absent. */
+    static double metric(String sample) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        return 0;
     }
 
     // --- the broker ---
@@ -143,8 +202,8 @@ final class Adapter {
 
     static Map<String, Object> dispatchRow(UUID transferId) {
         List<Map<String, Object>> rows = query("select external_ref, status, outcome, reason, calls, collision_detail,"
-                + " last_answer::text as last_answer, request::text as request from dispatches where transfer_id = ?",
-                transferId);
+                + " last_answer::text as last_answer, request::text as request, waits, next_attempt_at"
+                + " from dispatches where transfer_id = ?", transferId);
         return rows.isEmpty() ? null : rows.get(0);
     }
 

@@ -35,7 +35,10 @@ class BankAdapterSkeletonTest {
     @Test
     void openApiAndMetricsAnswer() {
         given().get("/q/openapi").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"))
+                // guaranteed from start-up, before any bank call
+                .body(containsString("payout_bank_breaker_state 0.0"))
+                .body(containsString("payout_bank_dispatches_waiting "));
     }
 
     @Test

@@ -17,12 +17,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 /**
  * The service's own database and vhost ({@link ServiceTestResource}) plus a WireMock bank on a random port, and
- * the bank settings pointing at it: a short timeout (500 ms) so timeouts are quick to provoke, and a short
- * in-flight grace (1 s). The stub also records, at the moment each transfer request arrives, whether the dispatch
+ * the bank settings pointing at it: a short timeout (300 ms) so timeouts are quick to provoke, and a short
+ * in-flight grace (1 s: just over the worst-case call with retries, 3 × 300 ms + back-offs, below which the inquirer would
+ * raise it). The stub also records, at the moment each transfer request arrives, whether the dispatch
  * row with that ref was already committed — seen from another connection, only committed rows exist.
  */
 public class BankStub extends ServiceTestResource {
-    public static final int TIMEOUT_MS = 500;
+    public static final int TIMEOUT_MS = 300;
     public static final int GRACE_MS = 1000;
     private static final Pattern REF = Pattern.compile("\"bank_tran_id\"\\s*:\\s*\"([A-Z0-9]+)\"");
     /** bank_tran_id → committed dispatch rows with that ref when the bank got the (latest) request. */

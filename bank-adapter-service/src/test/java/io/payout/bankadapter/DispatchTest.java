@@ -31,17 +31,23 @@ import static io.payout.bankadapter.Adapter.eventCount;
 import static io.payout.bankadapter.Adapter.events;
 import static io.payout.bankadapter.Adapter.inquiryAnswer;
 import static io.payout.bankadapter.Adapter.inquiryCalls;
+import static io.payout.bankadapter.Adapter.metric;
 import static io.payout.bankadapter.Adapter.onInquiry;
 import static io.payout.bankadapter.Adapter.onTransfer;
+import static io.payout.bankadapter.Adapter.onTransferInTurn;
 import static io.payout.bankadapter.Adapter.publish;
 import static io.payout.bankadapter.Adapter.transfer;
+import static io.payout.bankadapter.Adapter.transferBodies;
 import static io.payout.bankadapter.Adapter.transferCalls;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
-/** {@code bank.dispatch} against a stubbed bank: every answer classified, the row first, one ref per intent. */
+/**
+ * {@code bank.dispatch} against a stubbed bank: every answer classified, the row first, one ref per intent; no answer
+ * retried with the same ref, an answer (even garbage) never.
+ */
 @QuarkusTest
 @WithTestResource(BankStub.class)
 class DispatchTest {
@@ -98,6 +104,7 @@ class DispatchTest {
         assertThat(e.get("source").asText()).isEqualTo("RESPONSE");
         assertThat(e.get("reason").asText()).isEqualTo("INVALID_ACCOUNT");
         assertThat(dispatchRow(t.id())).containsEntry("status", "FAILED").containsEntry("reason", "INVALID_ACCOUNT");
+        assertThat(transferCalls(t.ref())).as("a definitive answer is never retried").isEqualTo(1);
 
         // the hold is being released: a re-dispatch of this transfer must not reach the bank
         awaitConsumed(t.dispatch());
@@ -116,6 +123,81 @@ class DispatchTest {
         assertThat(e.get("outcome").asText()).isEqualTo("FAILED");
         assertThat(e.get("source").asText()).isEqualTo("RESPONSE");
         assertThat(e.get("reason").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(transferCalls(t.ref())).as("a definitive answer is never retried").isEqualTo(1);
+    }
+
+    @Test
+    void noAnswerIsRetriedWithTheSameRefUntilTheBankAnswers() {
+        Transfer flaky = transfer();
+        Transfer busy = transfer();
+        onTransferInTurn(flaky.ref(), aResponse().withStatus(503),
+                aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), okJson(accepted(flaky.ref())));
+        onTransferInTurn(busy.ref(), aResponse().withStatus(429), okJson(accepted(busy.ref())));
+        double retries = metric("payout_bank_retries_total{operation=\"transfer\"}");
+        flaky.dispatch();
+        busy.dispatch();
+
+        for (Transfer t : List.of(flaky, busy)) {
+            JsonNode e = awaitEvent(t.id(), "bank.dispatched");
+            assertThat(e.get("outcome").asText()).isEqualTo("ACCEPTED");
+            assertThat(events(t.id(), "bank.dispatched")).as("one event for the whole call").hasSize(1);
+            assertThat(events(t.id(), "bank.result")).isEmpty();
+            // one dispatch, retried inside the bank call: the row counts one call, the bank saw every attempt
+            assertThat(dispatchRow(t.id())).containsEntry("status", "ACCEPTED").containsEntry("calls", 1);
+        }
+        // every attempt is the very same request: same bank_tran_id, so the bank can dedupe them
+        assertThat(transferBodies(flaky.ref())).hasSize(3).containsOnly(transferBodies(flaky.ref()).get(0));
+        assertThat(transferBodies(busy.ref())).hasSize(2).containsOnly(transferBodies(busy.ref()).get(0));
+        assertThat(metric("payout_bank_retries_total{operation=\"transfer\"}")).isGreaterThanOrEqualTo(retries + 3);
+    }
+
+    @Test
+    void aRetryAfterAnUnansweredCallGetsDuplicateAndTheInquiryTellsTheResult() {
+        Transfer t = transfer();
+        // the bank executes the first request but its answer comes too late; the retry (same ref) is a duplicate
+        onTransferInTurn(t.ref(), okJson(accepted(t.ref())).withFixedDelay(BankStub.TIMEOUT_MS * 2),
+                okJson(Adapter.duplicate(t.ref(), t.amount(), "SUCCEEDED")));
+        onInquiry(t.ref(), okJson(inquiryAnswer(t.ref(), "SUCCEEDED", t.amount(), null)));
+        t.dispatch();
+
+        JsonNode e = awaitEvent(t.id(), "bank.result");
+        assertThat(e.get("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(e.get("source").asText()).isEqualTo("INQUIRY");
+        assertThat(transferBodies(t.ref())).hasSize(2).containsOnly(transferBodies(t.ref()).get(0));
+        assertThat(inquiryCalls(t.ref())).isEqualTo(1);
+        assertThat(events(t.id(), "bank.dispatched")).as("not unknown: the retry found out").isEmpty();
+        assertThat(dispatchRow(t.id())).containsEntry("status", "SUCCEEDED");
+    }
+
+    @Test
+    void garbageIsAnUnknownOutcomeNeverAFailureAndIsNotRetried() {
+        Transfer malformed = transfer();
+        Transfer empty = transfer();
+        Transfer unknownCode = transfer();
+        Transfer html = transfer();
+        Transfer otherRef = transfer();
+        onTransfer(malformed.ref(), okJson("{\"code\":\"ACCEPTED\",\"bank_tran_id\":"));
+        onTransfer(empty.ref(), aResponse().withStatus(200));
+        onTransfer(unknownCode.ref(), okJson("{\"code\":\"MAYBE_LATER\",\"bank_tran_id\":\"" + unknownCode.ref() + "\"}"));
+        onTransfer(html.ref(), aResponse().withStatus(200).withHeader("Content-Type", "text/html")
+                .withBody("<html><body>Service temporarily unavailable</body></html>"));
+        // an "ACCEPTED" about another ref (a proxy or a cache mixing answers up) is no answer to ours
+        onTransfer(otherRef.ref(), okJson(accepted("T991234560UZZZZZZZZZ")));
+        List<Transfer> all = List.of(malformed, empty, unknownCode, html, otherRef);
+        all.forEach(Transfer::dispatch);
+
+        for (Transfer t : all) {
+            JsonNode e = awaitEvent(t.id(), "bank.dispatched");
+            assertThat(e.get("outcome").asText()).as(t.ref()).isEqualTo("UNKNOWN");
+            assertThat(events(t.id(), "bank.result")).as("never FAILED on an unknown").isEmpty();
+            Map<String, Object> row = dispatchRow(t.id());
+            assertThat(row).containsEntry("status", "UNKNOWN").containsEntry("outcome", "UNKNOWN");
+            assertThat((String) row.get("last_answer")).contains("UNREADABLE");
+            // the bank did answer: the same request would most likely get the same answer; the inquiry resolves it
+            assertThat(transferCalls(t.ref())).as("garbage is not retried").isEqualTo(1);
+        }
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("payout_bank_calls_total{operation=\"transfer\",outcome=\"UNREADABLE\"}"));
     }
 
     @Test
@@ -145,6 +227,12 @@ class DispatchTest {
         assertThat((String) dispatchRow(error500.id()).get("last_answer")).contains("HTTP_5XX");
         assertThat((String) dispatchRow(tooMany.id()).get("last_answer")).contains("HTTP_429");
         assertThat((String) dispatchRow(reset.id()).get("last_answer")).contains("CONNECTION");
+        // no answer at all: retried (same ref) until the retries are exhausted; an answer, even garbage: not retried
+        for (Transfer t : List.of(error500, html503, tooMany, reset)) {
+            assertThat(transferCalls(t.ref())).as(t.ref()).isEqualTo(Adapter.ATTEMPTS);
+        }
+        assertThat(transferCalls(garbage.ref())).isEqualTo(1);
+        assertThat(transferCalls(bare404.ref())).isEqualTo(1);
     }
 
     @Test
@@ -160,6 +248,7 @@ class DispatchTest {
         assertThat(row).containsEntry("external_ref", t.ref()).containsEntry("status", "UNKNOWN")
                 .containsEntry("calls", 1);
         assertThat((String) row.get("last_answer")).contains("TIMEOUT");
+        assertThat(transferCalls(t.ref())).as("every attempt timed out").isEqualTo(Adapter.ATTEMPTS);
         assertThat((String) row.get("request")).contains(t.ref());
     }
 

@@ -22,6 +22,7 @@ import static io.payout.bankadapter.Adapter.events;
 import static io.payout.bankadapter.Adapter.inquiryAnswer;
 import static io.payout.bankadapter.Adapter.inquiryCalls;
 import static io.payout.bankadapter.Adapter.onInquiry;
+import static io.payout.bankadapter.Adapter.onInquiryInTurn;
 import static io.payout.bankadapter.Adapter.onTransfer;
 import static io.payout.bankadapter.Adapter.publish;
 import static io.payout.bankadapter.Adapter.transfer;
@@ -29,7 +30,10 @@ import static io.payout.bankadapter.Adapter.transferCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code bank.inquiry}: the bank's answer by ref, mapped to results — and NOT_FOUND handled with care. */
+/**
+ * {@code bank.inquiry}: the bank's answer by ref, mapped to results — NOT_FOUND handled with care, and no answer
+ * (garbage included) is "not yet", retried, never FAILED.
+ */
 @QuarkusTest
 @WithTestResource(BankStub.class)
 class InquiryTest {
@@ -90,7 +94,7 @@ class InquiryTest {
         // the hold is being released: a late re-dispatch must not make the money leave after all
         onTransfer(t.ref(), okJson(accepted(t.ref())));
         awaitConsumed(t.dispatch());
-        assertThat(transferCalls(t.ref())).isEqualTo(1);
+        assertThat(transferCalls(t.ref())).as("only the first dispatch's attempts").isEqualTo(Adapter.ATTEMPTS);
     }
 
     @Test
@@ -118,8 +122,44 @@ class InquiryTest {
             assertThat(m.header("x-payout-attempts")).isEqualTo("5");
             assertThat(m.header("x-payout-routing-key")).isEqualTo("bank.inquiry");
         }
-        assertThat(inquiryCalls(t.ref())).isEqualTo(5);
+        assertThat(inquiryCalls(t.ref())).as("5 deliveries, each retried by the bank client")
+                .isEqualTo(5 * Adapter.ATTEMPTS);
         assertThat(events(t.id(), "bank.result")).isEmpty();
+    }
+
+    @Test
+    void garbageFromTheInquiryIsNoAnswerYetRetriedNeverAFailure() {
+        Transfer t = dispatchedAccepted();
+        // three kinds of garbage use up one delivery's attempts; the redelivery gets the bank's real answer
+        onInquiryInTurn(t.ref(),
+                aResponse().withStatus(200).withHeader("Content-Type", "text/html").withBody("<html>busy</html>"),
+                okJson("{\"bank_tran_id\":\"" + t.ref() + "\",\"status\":"),
+                okJson(inquiryAnswer(t.ref(), "MAYBE", t.amount(), null)),
+                okJson(inquiryAnswer(t.ref(), "SUCCEEDED", t.amount(), null)));
+        publish("bank.inquiry", "{\"transfer_id\":\"" + t.id() + "\"}");
+
+        JsonNode e = awaitEvent(t.id(), "bank.result");
+        assertThat(e.get("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(e.get("source").asText()).isEqualTo("INQUIRY");
+        assertThat(events(t.id(), "bank.result")).hasSize(1);
+        assertThat(inquiryCalls(t.ref())).isEqualTo(Adapter.ATTEMPTS + 1);
+    }
+
+    @Test
+    void garbageForeverIsNeverAFailureAndEndsInTheDeadLetterQueue() throws Exception {
+        Transfer t = dispatchedAccepted();
+        // a "FAILED" about another ref is no answer about ours: it must not fail this transfer
+        onInquiry(t.ref(), okJson(inquiryAnswer("T991234560UZZZZZZZZZ", "FAILED", t.amount(), "ACCOUNT_CLOSED")));
+        try (BrokerProbe dlq = BrokerProbe.drain(ServiceTestResource.vhost(), "bank-adapter.commands.dlq")) {
+            publish("bank.inquiry", "{\"transfer_id\":\"" + t.id() + "\"}");
+            await().atMost(WAIT).until(() -> dlq.received().stream().anyMatch(m -> m.body().contains(t.id().toString())));
+            BrokerProbe.Received m = dlq.received().stream().filter(r -> r.body().contains(t.id().toString()))
+                    .findFirst().orElseThrow();
+            assertThat(m.header("x-payout-reason")).contains("UNREADABLE");
+        }
+        assertThat(events(t.id(), "bank.result")).isEmpty();
+        assertThat(dispatchRow(t.id())).containsEntry("status", "ACCEPTED");
+        assertThat(inquiryCalls(t.ref())).isEqualTo(5 * Adapter.ATTEMPTS);
     }
 
     private static Transfer dispatchedAccepted() {

@@ -20,6 +20,8 @@ import java.util.UUID;
 @Table(name = "dispatches")
 public class Dispatch extends PanacheEntityBase {
     public static final String CALLING = "CALLING";
+    /** The bank was not called (breaker open, bulkhead full): the retry loop calls it at {@code nextAttemptAt}. */
+    public static final String WAITING = "WAITING";
 
     @Id
     public UUID transferId;
@@ -30,7 +32,7 @@ public class Dispatch extends PanacheEntityBase {
     public JsonNode request;
     /** The classified answer of the bank's latest answer (ACCEPTED, UNKNOWN, PROCESSING, …); null until known. */
     public String outcome;
-    /** CALLING, ACCEPTED, UNKNOWN, then final: SUCCEEDED, FAILED, COLLISION. */
+    /** CALLING, WAITING, ACCEPTED, UNKNOWN, then final: SUCCEEDED, FAILED, COLLISION. */
     public String status = CALLING;
     public String reason;
     @JdbcTypeCode(SqlTypes.JSON)
@@ -39,6 +41,12 @@ public class Dispatch extends PanacheEntityBase {
     /** Bank calls made with this ref; also the version an inquiry's NOT_FOUND verdict is conditional on. */
     public int calls;
     public Instant lastCallAt;
+    /** For a WAITING row: when the retry loop may call the bank (while a loop is calling: the end of its lease). */
+    public Instant nextAttemptAt;
+    /** How many times the bank could not be called for this dispatch (breaker open, bulkhead full). */
+    public int waits;
+    /** The W3C trace context of the command that had to wait: the retry loop continues that trace. */
+    public String traceparent;
     public Instant createdAt;
     public Instant updatedAt;
 }

@@ -9,6 +9,7 @@ import io.payout.bankadapter.bank.BankModels.InquiryAnswer;
 import io.payout.bankadapter.bank.BankModels.Original;
 import io.payout.bankadapter.bank.BankModels.TransferAnswer;
 import io.payout.bankadapter.bank.BankModels.TransferRequest;
+import io.payout.bankadapter.bank.BankNotCalled;
 import io.payout.bankadapter.bank.BankUnavailable;
 import io.payout.bankadapter.config.BankConfig;
 import io.payout.bankadapter.messaging.BankMessages;
@@ -43,7 +44,9 @@ import java.util.UUID;
  *       inbox.</li>
  * </ol>
  * A crash or failure after step 1 redelivers the message, which calls the bank again with the <em>same</em> ref: the
- * bank answers DUPLICATE and an inquiry tells what happened to the first call. Never a second withdrawal. A message
+ * bank answers DUPLICATE and an inquiry tells what happened to the first call. When the circuit breaker or the
+ * bulkhead refuses the call, step 3 records the row as WAITING instead (nothing published, the message acked, so a
+ * long outage does not use up the message's bounded attempts) and {@link WaitingDispatches} calls the bank later. Never a second withdrawal. A message
  * already in the inbox (processed, then redelivered) does not call the bank at all, and neither does a dispatch
  * that is final: a FAILED transfer's hold may already be released, so it must never reach the bank again.
  */
@@ -113,11 +116,20 @@ public class Dispatcher implements BankStep {
         }
     }
 
-    /** Calls the bank and classifies; never fails: no usable answer is an UNKNOWN verdict, never FAILED. */
+    /**
+     * Calls the bank (through its guard: timeout, retries with the same ref, breaker, bulkhead) and classifies; never
+     * fails: no usable answer is an UNKNOWN verdict, never FAILED, and a call the breaker or the bulkhead refused is
+     * a WAITING verdict — nothing happened at the bank, so there is nothing to report, only to try again later.
+     */
     Uni<Verdict> call(TransferRequest request) {
         return bank.transfer(request)
                 .flatMap(answer -> classify(request, answer))
-                .onFailure(BankUnavailable.class).recoverWithItem(e -> Verdict.unknown(e.getMessage(), error(e)));
+                .onFailure(BankUnavailable.class).recoverWithItem(e -> Verdict.unknown(e.getMessage(), error(e)))
+                .onFailure(BankNotCalled.class).recoverWithItem(e -> {
+                    BankNotCalled n = (BankNotCalled) e;
+                    return Verdict.waiting(n.reason().name(), n.getMessage(),
+                            mapper.createObjectNode().put("not_called", n.reason().name()).put("error", n.getMessage()));
+                });
     }
 
     private Uni<Verdict> classify(TransferRequest request, TransferAnswer a) {
@@ -149,10 +161,12 @@ public class Dispatcher implements BankStep {
             return Uni.createFrom().item(Verdict.collision("the bank's original under " + request.bankTranId()
                     + " differs from our intent: " + String.join(", ", differences), a.raw()));
         }
+        // the transfer call did reach the bank (it answered DUPLICATE): if the inquiry then gets no answer, or is not
+        // even made (breaker, bulkhead), the outcome is unknown — not "waiting", the money may well have left
         return bank.inquiry(request.bankTranId())
                 .map(answer -> afterDuplicate(request, answer))
-                .onFailure(BankUnavailable.class).recoverWithItem(e -> Verdict.unknown(
-                        "duplicate, then inquiry failed: " + e.getMessage(), a.raw()));
+                .onFailure(e -> e instanceof BankUnavailable || e instanceof BankNotCalled).recoverWithItem(e ->
+                        Verdict.unknown("duplicate, then inquiry failed: " + e.getMessage(), a.raw()));
     }
 
     private static Verdict afterDuplicate(TransferRequest request, InquiryAnswer answer) {

@@ -3,8 +3,13 @@ package io.payout.bankadapter.dispatch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payout.bankadapter.config.BankConfig;
 import io.payout.bankadapter.outcome.Verdict;
+import io.payout.platform.tracing.TraceIds;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -12,12 +17,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * The dispatch table's writes, each one conditional statement, so that concurrent consumers (replicas, redeliveries)
- * never need a lock: the first insert wins, a final status is never left, and an inquiry's NOT_FOUND verdict only
- * applies if no bank call started since it was asked.
+ * The dispatch table's writes, each one conditional statement, so that concurrent consumers (replicas, redeliveries,
+ * retry loops) never need a lock: the first insert wins, a final status is never left, an inquiry's NOT_FOUND verdict
+ * only applies if no bank call started since it was asked, and a WAITING row is claimed by one loop at a time.
  */
 @ApplicationScoped
 public class Dispatches {
@@ -47,8 +54,47 @@ public class Dispatches {
                    reason = coalesce(cast(:reason as text), reason),
                    collision_detail = coalesce(cast(:detail as text), collision_detail),
                    last_answer = coalesce(cast(cast(:answer as text) as jsonb), last_answer),
+                   next_attempt_at = case when cast(:status as text) = '' then next_attempt_at else null end,
                    updated_at = :now
              where transfer_id = :id and (cast(:calls as integer) < 0 or calls = cast(:calls as integer))""";
+
+    /*
+     * The bank was not called: wait. Only a dispatch the saga has heard nothing about (CALLING, WAITING) waits; one
+     * the bank has answered before, or a final one, is left alone. The first wait is wait-delay-ms plus up to 50% jitter
+     * (never sooner: the breaker would refuse again), doubling per wait, never over wait-max-delay-ms. Database time,
+     * like the claim below, so replicas' clocks do not matter.
+     */
+    private static final String WAIT = """
+            update dispatches set status = 'WAITING',
+                   waits = waits + 1,
+                   next_attempt_at = now() + make_interval(secs => least(cast(:maxMs as double precision),
+                           cast(:firstMs as double precision) * power(2, least(waits, 30)) * (1 + random() * 0.5)) / 1000.0),
+                   outcome = cast(:outcome as text),
+                   last_answer = cast(cast(:answer as text) as jsonb),
+                   traceparent = coalesce(cast(:traceparent as text), traceparent),
+                   updated_at = :now
+             where transfer_id = :id and status in ('CALLING', 'WAITING')""";
+
+    /*
+     * The retry loop's claim, one statement: lock due WAITING rows another instance has not locked (SKIP LOCKED),
+     * count the call about to be made (calls, last_call_at: committed before the bank hears of it, exactly as a
+     * message-driven dispatch does) and push next_attempt_at to the end of a lease, so no other instance picks them
+     * while this one calls. If this instance dies, the rows are due again when the lease ends: the next call carries
+     * the same ref, and the bank dedupes it.
+     */
+    private static final String CLAIM_DUE = """
+            update dispatches d
+               set calls = d.calls + 1, last_call_at = $1, updated_at = $1,
+                   next_attempt_at = now() + make_interval(secs => cast($2 as double precision) / 1000.0)
+              from (select transfer_id from dispatches
+                     where status = 'WAITING' and next_attempt_at <= now()
+                     order by next_attempt_at
+                     limit $3
+                       for update skip locked) due
+             where d.transfer_id = due.transfer_id and d.status = 'WAITING'
+            returning d.transfer_id, d.external_ref, d.request::text as request, d.calls, d.traceparent""";
+
+    private static final String COUNT_WAITING = "select count(*) as n from dispatches where status = 'WAITING'";
 
     /** What the first transaction of a dispatch decided. */
     public sealed interface Claim {
@@ -69,10 +115,18 @@ public class Dispatches {
         }
     }
 
-    private final ObjectMapper mapper;
+    /** A WAITING dispatch claimed by the retry loop: call the bank with this request (same ref). */
+    public record Due(UUID transferId, String externalRef, JsonNode request, int calls, String traceparent) {
+    }
 
-    public Dispatches(ObjectMapper mapper) {
+    private final ObjectMapper mapper;
+    private final Pool pool;
+    private final BankConfig config;
+
+    public Dispatches(ObjectMapper mapper, Pool pool, BankConfig config) {
         this.mapper = mapper;
+        this.pool = pool;
+        this.config = config;
     }
 
     /**
@@ -132,6 +186,44 @@ public class Dispatches {
                 .setParameter("calls", expectedCalls)
                 .setParameter("now", now())
                 .executeUpdate();
+    }
+
+    /** Puts a dispatch the bank was not called for to wait; returns the rows updated (0: it is past waiting). */
+    public Uni<Integer> waitFor(Mutiny.Session session, UUID transferId, Verdict verdict) {
+        return session.createNativeQuery(WAIT)
+                .setParameter("id", transferId)
+                .setParameter("firstMs", config.waitDelayMs())
+                .setParameter("maxMs", config.waitMaxDelayMs())
+                .setParameter("outcome", verdict.outcome())
+                .setParameter("answer", verdict.answer() == null ? null : json(verdict.answer()))
+                .setParameter("traceparent", TraceIds.currentTraceparent())
+                .setParameter("now", now())
+                .executeUpdate();
+    }
+
+    /** Claims up to {@code batch} due WAITING dispatches for {@code leaseMs} (one autocommitted statement). */
+    public Uni<List<Due>> claimDue(int batch, long leaseMs) {
+        return pool.preparedQuery(CLAIM_DUE).execute(Tuple.of(now(), leaseMs, batch)).map(rows -> {
+            List<Due> due = new ArrayList<>();
+            for (Row row : rows) {
+                due.add(new Due(row.getUUID("transfer_id"), row.getString("external_ref"),
+                        tree(row.getString("request")), row.getInteger("calls"), row.getString("traceparent")));
+            }
+            return due;
+        });
+    }
+
+    /** WAITING dispatches right now, across every instance (they share the table). */
+    public Uni<Long> countWaiting() {
+        return pool.query(COUNT_WAITING).execute().map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    private JsonNode tree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable dispatch request", e);
+        }
     }
 
     private String json(JsonNode node) {

@@ -5,6 +5,7 @@ import io.payout.bankadapter.bank.BankClient;
 import io.payout.bankadapter.bank.BankModels;
 import io.payout.bankadapter.bank.BankModels.InquiryAnswer;
 import io.payout.bankadapter.bank.BankModels.TransferRequest;
+import io.payout.bankadapter.bank.BankNotCalled;
 import io.payout.bankadapter.config.BankConfig;
 import io.payout.bankadapter.dispatch.Dispatch;
 import io.payout.bankadapter.dispatch.Dispatcher;
@@ -36,12 +37,19 @@ import java.util.UUID;
  *       last call is older than {@code in-flight-grace-ms} (a request we gave up on may still land), and only if no
  *       call started since we asked (the row's call count is the version). The row becomes FAILED, so the transfer
  *       can never reach the bank afterwards;</li>
- *   <li>no usable answer (timeout, 5xx, 429) → the message fails and is retried, bounded, then dead-lettered.</li>
+ *   <li>no usable answer (timeout, 5xx, 429, and garbage: an unreadable body, an unknown status, an answer about
+ *       another ref) → "no answer yet", never FAILED: the bank client retries it (a GET may be repeated freely),
+ *       then the message fails and is retried, bounded, then dead-lettered;</li>
+ *   <li>not asked at all (circuit breaker open, bulkhead full) → nothing published, the row untouched, the message
+ *       acked. The saga asks again on its own schedule (transfer-service's sweeper re-sends {@code bank.inquiry}
+ *       for EXPIRED transfers with back-off), so the inquiry is not kept here: an outage then neither burns the
+ *       message's attempts nor fills the dead-letter queue with questions that will be asked again anyway.</li>
  * </ul>
  */
 @ApplicationScoped
 public class Inquirer implements BankStep {
     private static final Logger LOG = Logger.getLogger(Inquirer.class);
+    private static final MessageHandler NOTHING = (session, message) -> Uni.createFrom().voidItem();
 
     private final BankClient bank;
     private final Reporter reporter;
@@ -52,7 +60,9 @@ public class Inquirer implements BankStep {
         this.bank = bank;
         this.reporter = reporter;
         this.mapper = mapper;
-        this.grace = Duration.ofMillis(config.inFlightGraceMs());
+        // never shorter than one bank call with all its retries: the retries of a call do not count as new calls
+        // (the row's call count is bumped once per call), so a NOT_FOUND within that time proves nothing
+        this.grace = Duration.ofMillis(Math.max(config.inFlightGraceMs(), BankClient.worstCaseCallMs(config)));
     }
 
     @Override
@@ -81,6 +91,9 @@ public class Inquirer implements BankStep {
                 int expectedCalls = v.kind() == Verdict.Kind.FAILED && Verdict.NOT_FOUND_AT_BANK.equals(v.reason())
                         ? calls : -1;
                 return (MessageHandler) (session, e) -> reporter.report(session, transferId, ref, v, expectedCalls);
+            }).onFailure(BankNotCalled.class).recoverWithItem(e -> {
+                LOG.infof("inquiry for transfer %s not sent (%s): the saga will ask again", transferId, e.getMessage());
+                return NOTHING;
             });
         });
     }

@@ -9,6 +9,7 @@ import io.payout.platform.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -19,6 +20,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class Reporter {
+    private static final Logger LOG = Logger.getLogger(Reporter.class);
     private final Dispatches dispatches;
     private final Outbox outbox;
     private final MeterRegistry registry;
@@ -29,8 +31,22 @@ public class Reporter {
         this.registry = registry;
     }
 
-    /** Records, then publishes. {@code expectedCalls} ≥ 0: only if no bank call started since (else a retry). */
+    /**
+     * Records, then publishes. {@code expectedCalls} ≥ 0: only if no bank call started since (else a retry).
+     * A WAITING verdict (the bank was not called) only schedules the row for the retry loop and publishes nothing:
+     * the saga hears about the dispatch when the bank has actually been called.
+     */
     public Uni<Void> report(Mutiny.Session session, UUID transferId, String ref, Verdict verdict, int expectedCalls) {
+        if (verdict.kind() == Verdict.Kind.WAITING) {
+            return dispatches.waitFor(session, transferId, verdict).invoke(rows -> {
+                if (rows == 0) {
+                    // the row has had an answer from the bank already (ACCEPTED, UNKNOWN) or is final: the saga
+                    // knows the dispatch happened, and this refused re-call adds nothing an inquiry will not tell
+                    LOG.infof("transfer %s: bank not called (%s), and its dispatch is past waiting: nothing to do",
+                            transferId, verdict.outcome());
+                }
+            }).replaceWithVoid();
+        }
         return dispatches.record(session, transferId, verdict, expectedCalls).flatMap(rows -> {
             if (rows == 0 && expectedCalls >= 0) {
                 // a re-dispatch called the bank after this inquiry was answered: the answer may be stale, ask again
@@ -52,7 +68,7 @@ public class Reporter {
                 registry.counter("payout_bank_collisions").increment();
                 yield append(session, BankCollision.TYPE, transferId, new BankCollision(transferId, ref, v.detail()));
             }
-            case PENDING -> Uni.createFrom().voidItem();
+            case PENDING, WAITING -> Uni.createFrom().voidItem();
         };
     }
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param kind    the meaning
  * @param source  for SUCCEEDED/FAILED: RESPONSE, INQUIRY or WEBHOOK
  * @param reason  for FAILED: the bank's code (e.g. INVALID_ACCOUNT)
- * @param detail  for COLLISION: what differs; for UNKNOWN: why
+ * @param detail  for COLLISION: what differs; for UNKNOWN and WAITING: why
  * @param outcome the dispatch row's {@code outcome}: the label of this answer
  * @param answer  the bank's answer as JSON, kept on the dispatch row (null: keep the previous one)
  */
@@ -25,7 +25,12 @@ public record Verdict(Kind kind, String source, String reason, String detail, St
         /** the bank's order under our ref is not our intent → {@code bank.collision} */
         COLLISION,
         /** nothing to report yet (inquiry says PROCESSING, or NOT_FOUND while a call may be in flight) */
-        PENDING
+        PENDING,
+        /**
+         * the bank was not called (circuit breaker open, bulkhead full): nothing happened there, so nothing is
+         * reported; the dispatch row waits ({@code WAITING}) and the retry loop sends it later
+         */
+        WAITING
     }
 
     public static final String RESPONSE = "RESPONSE";
@@ -58,6 +63,11 @@ public record Verdict(Kind kind, String source, String reason, String detail, St
         return new Verdict(Kind.PENDING, null, null, null, outcome, answer);
     }
 
+    /** {@code why}: CIRCUIT_OPEN or BULKHEAD_FULL, the row's outcome; {@code answer} says why there was no call. */
+    public static Verdict waiting(String why, String detail, JsonNode answer) {
+        return new Verdict(Kind.WAITING, null, null, detail, why, answer);
+    }
+
     /**
      * The dispatch status this verdict moves the row to, or null to keep it. A webhook's FAILED keeps it: a webhook
      * is a notification, not proof (the saga confirms it by inquiry), and a final FAILED row never calls the bank
@@ -71,6 +81,7 @@ public record Verdict(Kind kind, String source, String reason, String detail, St
             case FAILED -> WEBHOOK.equals(source) ? null : "FAILED";
             case COLLISION -> "COLLISION";
             case PENDING -> null;
+            case WAITING -> "WAITING";
         };
     }
 }

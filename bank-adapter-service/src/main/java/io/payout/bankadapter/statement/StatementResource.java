@@ -2,6 +2,7 @@ package io.payout.bankadapter.statement;
 
 import io.payout.bankadapter.bank.BankClient;
 import io.payout.bankadapter.bank.BankModels.Statement;
+import io.payout.bankadapter.bank.BankNotCalled;
 import io.payout.bankadapter.bank.BankUnavailable;
 import io.payout.platform.problem.FieldError;
 import io.payout.platform.problem.ProblemException;
@@ -40,7 +41,11 @@ public class StatementResource {
         } catch (DateTimeParseException e) {
             throw ProblemException.validation(List.of(new FieldError("date", "INVALID_DATE", "date must be YYYY-MM-DD")));
         }
-        return bank.statement(day).onFailure(BankUnavailable.class).transform(e -> ProblemException.of(502,
-                "bank-unavailable", "BANK_UNAVAILABLE", "The bank did not answer", e.getMessage()));
+        return bank.statement(day)
+                .onFailure(BankUnavailable.class).transform(e -> ProblemException.of(502,
+                        "bank-unavailable", "BANK_UNAVAILABLE", "The bank did not answer", e.getMessage()))
+                // the breaker is open or every bank slot is busy: the bank was not asked, try again shortly
+                .onFailure(BankNotCalled.class).transform(e -> ProblemException.of(503,
+                        "bank-unavailable", "BANK_UNAVAILABLE", "The bank is not being called right now", e.getMessage()));
     }
 }
