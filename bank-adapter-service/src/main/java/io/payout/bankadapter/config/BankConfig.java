@@ -149,4 +149,14 @@ public interface BankConfig {
     @PositiveOrZero
     @Max(86_400_000)
     long inFlightGraceMs();
+
+    /**
+     * How many calls a dispatch gets while the bank keeps having no trace of it (NOT_FOUND after the grace): it is
+     * sent again with the same ref (5xx/429 bursts, timeouts before the bank took it) until this many calls, and only
+     * then reported FAILED NOT_FOUND_AT_BANK. The hold stays in place meanwhile; nothing can be paid twice.
+     */
+    @WithDefault("4")
+    @Positive
+    @Max(20)
+    int callsMax();
 }

@@ -76,6 +76,18 @@ public class Dispatches {
              where transfer_id = :id and status in ('CALLING', 'WAITING')""";
 
     /*
+     * The bank has no trace of a call made long enough ago (inquiry NOT_FOUND): send it again through the retry
+     * loop, with the same ref — but only if no call started since the inquiry was asked (calls is the version).
+     */
+    private static final String RESEND = """
+            update dispatches set status = 'WAITING',
+                   next_attempt_at = now(),
+                   outcome = cast(:outcome as text),
+                   last_answer = cast(cast(:answer as text) as jsonb),
+                   updated_at = :now
+             where transfer_id = :id and status in ('CALLING', 'ACCEPTED', 'UNKNOWN') and calls = :calls""";
+
+    /*
      * The retry loop's claim, one statement: lock due WAITING rows another instance has not locked (SKIP LOCKED),
      * count the call about to be made (calls, last_call_at: committed before the bank hears of it, exactly as a
      * message-driven dispatch does) and push next_attempt_at to the end of a lease, so no other instance picks them
@@ -198,6 +210,17 @@ public class Dispatches {
                 .setParameter("answer", verdict.answer() == null ? null : json(verdict.answer()))
                 .setParameter("traceparent", TraceIds.currentTraceparent())
                 .setParameter("now", now())
+                .executeUpdate();
+    }
+
+    /** Re-sends a dispatch the bank never received; 0 rows: a call started since, or the row moved on. */
+    public Uni<Integer> resend(Mutiny.Session session, UUID transferId, Verdict verdict, int expectedCalls) {
+        return session.createNativeQuery(RESEND)
+                .setParameter("id", transferId)
+                .setParameter("outcome", verdict.outcome())
+                .setParameter("answer", verdict.answer() == null ? null : json(verdict.answer()))
+                .setParameter("now", now())
+                .setParameter("calls", expectedCalls)
                 .executeUpdate();
     }
 

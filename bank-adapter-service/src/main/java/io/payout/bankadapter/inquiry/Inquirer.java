@@ -33,10 +33,10 @@ import java.util.UUID;
  * <ul>
  *   <li>SUCCEEDED / FAILED → {@code bank.result}, source INQUIRY;</li>
  *   <li>PROCESSING → nothing yet (recorded on the row; the saga asks again later);</li>
- *   <li>NOT_FOUND → the bank never executed it: {@code bank.result FAILED NOT_FOUND_AT_BANK} — but only once our
- *       last call is older than {@code in-flight-grace-ms} (a request we gave up on may still land), and only if no
- *       call started since we asked (the row's call count is the version). The row becomes FAILED, so the transfer
- *       can never reach the bank afterwards;</li>
+ *   <li>NOT_FOUND once our last call is older than {@code in-flight-grace-ms} (a request we gave up on may still
+ *       land) → the bank never received it: it is sent again with the same ref (the retry loop) until
+ *       {@code calls-max} calls, then {@code bank.result FAILED NOT_FOUND_AT_BANK}. Both only if no call started
+ *       since we asked (the row's call count is the version). A FAILED row never calls the bank again;</li>
  *   <li>no usable answer (timeout, 5xx, 429, and garbage: an unreadable body, an unknown status, an answer about
  *       another ref) → "no answer yet", never FAILED: the bank client retries it (a GET may be repeated freely),
  *       then the message fails and is retried, bounded, then dead-lettered;</li>
@@ -55,6 +55,7 @@ public class Inquirer implements BankStep {
     private final Reporter reporter;
     private final ObjectMapper mapper;
     private final Duration grace;
+    private final int callsMax;
 
     public Inquirer(BankClient bank, Reporter reporter, ObjectMapper mapper, BankConfig config) {
         this.bank = bank;
@@ -63,6 +64,7 @@ public class Inquirer implements BankStep {
         // never shorter than one bank call with all its retries: the retries of a call do not count as new calls
         // (the row's call count is bumped once per call), so a NOT_FOUND within that time proves nothing
         this.grace = Duration.ofMillis(Math.max(config.inFlightGraceMs(), BankClient.worstCaseCallMs(config)));
+        this.callsMax = config.callsMax();
     }
 
     @Override
@@ -87,9 +89,10 @@ public class Inquirer implements BankStep {
             TransferRequest ours = request(row);
             // a BankUnavailable failure propagates: the message is retried (bounded), then dead-lettered
             return bank.inquiry(ref).map(answer -> {
-                Verdict v = verdict(ours, answer, lastCall);
-                int expectedCalls = v.kind() == Verdict.Kind.FAILED && Verdict.NOT_FOUND_AT_BANK.equals(v.reason())
-                        ? calls : -1;
+                Verdict v = verdict(ours, answer, lastCall, calls);
+                boolean notFound = v.isResend()
+                        || v.kind() == Verdict.Kind.FAILED && Verdict.NOT_FOUND_AT_BANK.equals(v.reason());
+                int expectedCalls = notFound ? calls : -1;
                 return (MessageHandler) (session, e) -> reporter.report(session, transferId, ref, v, expectedCalls);
             }).onFailure(BankNotCalled.class).recoverWithItem(e -> {
                 LOG.infof("inquiry for transfer %s not sent (%s): the saga will ask again", transferId, e.getMessage());
@@ -98,7 +101,7 @@ public class Inquirer implements BankStep {
         });
     }
 
-    private Verdict verdict(TransferRequest ours, InquiryAnswer answer, Instant lastCall) {
+    private Verdict verdict(TransferRequest ours, InquiryAnswer answer, Instant lastCall, int calls) {
         if (!BankModels.NOT_FOUND.equals(answer.status())) {
             List<String> differences = Dispatcher.differences(ours, answer);
             if (!differences.isEmpty()) {
@@ -116,6 +119,10 @@ public class Inquirer implements BankStep {
                     LOG.infof("%s not found at the bank, but our last call was at %s: may still be in flight",
                             ours.bankTranId(), lastCall);
                     yield Verdict.pending(BankModels.NOT_FOUND, answer.raw());
+                }
+                if (calls < callsMax) {
+                    LOG.infof("%s not found at the bank after %d call(s): sending it again", ours.bankTranId(), calls);
+                    yield Verdict.resend(answer.raw());
                 }
                 yield Verdict.failed(Verdict.INQUIRY, Verdict.NOT_FOUND_AT_BANK, answer.raw());
             }

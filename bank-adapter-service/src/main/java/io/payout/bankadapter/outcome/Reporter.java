@@ -37,6 +37,15 @@ public class Reporter {
      * the saga hears about the dispatch when the bank has actually been called.
      */
     public Uni<Void> report(Mutiny.Session session, UUID transferId, String ref, Verdict verdict, int expectedCalls) {
+        if (verdict.isResend()) {
+            return dispatches.resend(session, transferId, verdict, expectedCalls).invoke(rows -> {
+                if (rows == 0) {
+                    throw new IllegalStateException("a bank call for transfer " + transferId
+                            + " started after the inquiry was answered; inquiring again");
+                }
+                registry.counter("payout_bank_resends").increment();
+            }).replaceWithVoid();
+        }
         if (verdict.kind() == Verdict.Kind.WAITING) {
             return dispatches.waitFor(session, transferId, verdict).invoke(rows -> {
                 if (rows == 0) {

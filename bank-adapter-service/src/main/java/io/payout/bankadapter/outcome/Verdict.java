@@ -63,6 +63,16 @@ public record Verdict(Kind kind, String source, String reason, String detail, St
         return new Verdict(Kind.PENDING, null, null, null, outcome, answer);
     }
 
+    /** The bank has no trace of our call: send it again (same ref) through the retry loop. */
+    public static Verdict resend(JsonNode answer) {
+        return new Verdict(Kind.WAITING, INQUIRY, null, "not found at the bank: sending again", NOT_FOUND_AT_BANK,
+                answer);
+    }
+
+    public boolean isResend() {
+        return kind == Kind.WAITING && INQUIRY.equals(source);
+    }
+
     /** {@code why}: CIRCUIT_OPEN or BULKHEAD_FULL, the row's outcome; {@code answer} says why there was no call. */
     public static Verdict waiting(String why, String detail, JsonNode answer) {
         return new Verdict(Kind.WAITING, null, null, detail, why, answer);
