@@ -118,7 +118,8 @@ public final class LocalStack {
                 "-Dpayout.transfer.sweeper.expire-after-ms=" + EXPIRE_AFTER_MS,
                 "-Dpayout.transfer.sweeper.inquiry-backoff-initial-ms=500",
                 "-Dpayout.transfer.sweeper.inquiry-backoff-max-ms=3000",
-                "-Dpayout.bank.in-flight-grace-ms=4000"));
+                "-Dpayout.bank.in-flight-grace-ms=8000",
+                "-Dpayout.sandbox.timeout-fault-ms=4000"));
         return exec(List.of("bash", ROOT.resolve("deploy/local/" + script).toString()), env);
     }
 
