@@ -64,9 +64,12 @@ public class Dispatches {
      * (never sooner: the breaker would refuse again), doubling per wait, never over wait-max-delay-ms. Database time,
      * like the claim below, so replicas' clocks do not matter.
      */
+    // calls - 1: the call counted when it was claimed never reached the bank (WAITING means no attempt did), so
+    // it must not use up calls-max — else a long breaker outage could fail a dispatch the bank never saw
     private static final String WAIT = """
             update dispatches set status = 'WAITING',
                    waits = waits + 1,
+                   calls = greatest(calls - 1, 0),
                    next_attempt_at = now() + make_interval(secs => least(cast(:maxMs as double precision),
                            cast(:firstMs as double precision) * power(2, least(waits, 30)) * (1 + random() * 0.5)) / 1000.0),
                    outcome = cast(:outcome as text),
