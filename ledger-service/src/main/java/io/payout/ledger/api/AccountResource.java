@@ -13,6 +13,7 @@ import io.payout.ledger.balance.BalanceReader.Balance;
 import io.payout.ledger.config.LedgerConfig;
 import io.payout.ledger.deposit.Deposits;
 import io.payout.ledger.deposit.Deposits.Outcome;
+import io.payout.platform.api.Clients;
 import io.payout.platform.api.JsonBody;
 import io.payout.platform.money.Currencies;
 import io.payout.platform.problem.FieldError;
@@ -32,7 +33,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -222,12 +222,7 @@ public class AccountResource {
     }
 
     private String clientId() {
-        // the client is the token's sub, never the principal name (which prefers upn/preferred_username)
-        String sub = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject() : null;
-        if (sub == null || sub.isBlank()) {
-            throw ProblemException.of(ProblemType.UNAUTHORIZED, "The token has no subject (client id)");
-        }
-        return sub;
+        return Clients.clientId(identity);
     }
 
     private static ProblemException notFound() {

@@ -1,5 +1,6 @@
 package io.payout.transfer.api;
 
+import io.payout.platform.api.Clients;
 import io.payout.platform.problem.FieldError;
 import io.payout.platform.problem.ProblemException;
 import io.payout.platform.problem.ProblemType;
@@ -21,7 +22,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -107,12 +107,7 @@ public class TransferResource {
     }
 
     private String clientId() {
-        // the client is the token's sub, never the principal name (which prefers upn/preferred_username)
-        String sub = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject() : null;
-        if (sub == null || sub.isBlank()) {
-            throw ProblemException.of(ProblemType.UNAUTHORIZED, "The token has no subject (client id)");
-        }
-        return sub;
+        return Clients.clientId(identity);
     }
 
     private static ProblemException notFound() {
