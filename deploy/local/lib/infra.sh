@@ -66,7 +66,13 @@ ensure_rabbitmq() {
     log "starting RabbitMQ"
     as_root rabbitmq-server -detached || die "RabbitMQ did not start"
   fi
-  as_root rabbitmqctl -q await_startup --timeout 90 >/dev/null 2>&1 || die "RabbitMQ did not become ready"
+  # right after -detached the node is not even reachable, and await_startup fails at once: retry it, bounded
+  local ready=0
+  for _ in $(seq 1 45); do
+    if as_root rabbitmqctl -q await_startup --timeout 10 >/dev/null 2>&1; then ready=1; break; fi
+    sleep 2
+  done
+  [ "$ready" = 1 ] || die "RabbitMQ did not become ready within 90 s"
   # the management API: tests create a vhost per test application through it
   if ! curl -fsS -o /dev/null -u guest:guest http://127.0.0.1:15672/api/overview 2>/dev/null; then
     log "enabling rabbitmq_management"
