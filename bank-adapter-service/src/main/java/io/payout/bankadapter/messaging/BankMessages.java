@@ -1,7 +1,7 @@
 package io.payout.bankadapter.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.payout.platform.inbox.PoisonMessage;
+import io.payout.platform.inbox.Payloads;
 import io.payout.platform.outbox.Envelope;
 
 import java.time.LocalDate;
@@ -54,15 +54,6 @@ public final class BankMessages {
 
     /** Reads a payload; a payload that cannot be read never will be, so it is a poison message. */
     public static <T> T read(ObjectMapper mapper, Envelope m, Class<T> type) {
-        T value;
-        try {
-            value = mapper.treeToValue(m.payload(), type);
-        } catch (Exception e) {
-            throw new PoisonMessage("unreadable " + m.type() + " payload: " + e.getMessage());
-        }
-        if (value == null) {
-            throw new PoisonMessage(m.type() + " without payload");
-        }
-        return value;
+        return Payloads.read(mapper, m, type);
     }
 }

@@ -10,6 +10,7 @@ import io.payout.ledger.commands.LedgerMessages.Settle;
 import io.payout.ledger.commands.LedgerMessages.TransferCommand;
 import io.payout.platform.inbox.InboxConsumer;
 import io.payout.platform.inbox.MessageHandler;
+import io.payout.platform.inbox.Payloads;
 import io.payout.platform.inbox.PoisonMessage;
 import io.payout.platform.outbox.Envelope;
 import io.payout.platform.outbox.Outbox;
@@ -81,13 +82,8 @@ public class LedgerCommands {
 
     /** A command missing what every command needs can never succeed: dead-letter it (after the bounded attempts). */
     private <T extends TransferCommand> T read(Envelope m, Class<T> type) {
-        T value;
-        try {
-            value = mapper.treeToValue(m.payload(), type);
-        } catch (Exception e) {
-            throw new PoisonMessage("unreadable " + m.type() + " payload: " + e.getMessage());
-        }
-        if (value == null || value.transferId() == null) {
+        T value = Payloads.read(mapper, m, type);
+        if (value.transferId() == null) {
             throw new PoisonMessage(m.type() + " without transfer_id");
         }
         if (value.amountMinor() == null || value.amountMinor() <= 0) {

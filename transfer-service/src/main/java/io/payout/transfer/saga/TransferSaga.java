@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.payout.platform.inbox.InboxConsumer;
 import io.payout.platform.inbox.MessageHandler;
+import io.payout.platform.inbox.Payloads;
 import io.payout.platform.inbox.PoisonMessage;
 import io.payout.platform.outbox.Envelope;
 import io.payout.platform.outbox.Ids;
@@ -164,13 +165,8 @@ public class TransferSaga {
     }
 
     private <T extends SagaMessages.TransferEventMessage> T read(Envelope m, Class<T> type) {
-        T value;
-        try {
-            value = mapper.treeToValue(m.payload(), type);
-        } catch (Exception e) {
-            throw new PoisonMessage("unreadable " + m.type() + " payload: " + e.getMessage());
-        }
-        if (value == null || value.transferId() == null) {
+        T value = Payloads.read(mapper, m, type);
+        if (value.transferId() == null) {
             throw new PoisonMessage(m.type() + " without transfer_id");
         }
         return value;
