@@ -63,25 +63,7 @@ public class RequestReader {
         List<FieldError> errors = validate(root, request);
         long amountMinor = 0;
         if (request.amount() != null && !root.hasError("amount")) {
-            amountMinor = switch (Currencies.parse(request.amount(), currency)) {
-                case Currencies.Parsed.Ok ok when ok.minor() == 0 -> {
-                    root.error("amount", "TOO_SMALL", "must be greater than zero");
-                    yield 0;
-                }
-                case Currencies.Parsed.Ok ok -> ok.minor();
-                case Currencies.Parsed.TooManyDecimals t -> {
-                    root.error("amount", "TOO_MANY_DECIMALS", currency + " allows " + t.allowed() + " decimal places");
-                    yield 0;
-                }
-                case Currencies.Parsed.OutOfRange r -> {
-                    root.error("amount", "TOO_LARGE", "is out of range");
-                    yield 0;
-                }
-                case Currencies.Parsed.NotDecimal n -> {
-                    root.error("amount", "INVALID_FORMAT", "must be a plain positive decimal string");
-                    yield 0;
-                }
-            };
+            amountMinor = root.positiveAmount("amount", request.amount(), currency);
         }
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);

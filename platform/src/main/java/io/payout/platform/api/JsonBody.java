@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.payout.platform.money.Currencies;
 import io.payout.platform.problem.FieldError;
 import io.payout.platform.problem.ProblemException;
 import io.payout.platform.problem.ProblemType;
@@ -96,6 +97,32 @@ public final class JsonBody {
                 return null;
             }
             return new Fields(obj, path(name) + ".", errors);
+        }
+
+        /**
+         * A positive amount in minor units of the currency, parsed from a decimal string; every way it can be wrong
+         * is recorded as this field's error, and then 0 is returned.
+         */
+        public long positiveAmount(String name, String decimal, String currency) {
+            return switch (Currencies.parse(decimal, currency)) {
+                case Currencies.Parsed.Ok ok when ok.minor() > 0 -> ok.minor();
+                case Currencies.Parsed.Ok ok -> {
+                    error(name, "TOO_SMALL", "must be greater than zero");
+                    yield 0;
+                }
+                case Currencies.Parsed.TooManyDecimals t -> {
+                    error(name, "TOO_MANY_DECIMALS", currency + " allows " + t.allowed() + " decimal places");
+                    yield 0;
+                }
+                case Currencies.Parsed.OutOfRange r -> {
+                    error(name, "TOO_LARGE", "is out of range");
+                    yield 0;
+                }
+                case Currencies.Parsed.NotDecimal n -> {
+                    error(name, "INVALID_FORMAT", "must be a plain positive decimal string");
+                    yield 0;
+                }
+            };
         }
 
         /** Records every field that was not read as unknown; call after reading the known ones. */

@@ -96,33 +96,13 @@ public class TransferRequestReader {
     }
 
     private long amountMinor(JsonBody.Fields root, String amount, String currency) {
-        Currencies.Parsed parsed = Currencies.parse(amount, currency);
-        return switch (parsed) {
-            case Currencies.Parsed.Ok ok when ok.minor() == 0 -> {
-                root.error("amount", "TOO_SMALL", "must be greater than zero");
-                yield 0;
-            }
-            case Currencies.Parsed.Ok ok -> {
-                TransferConfig.CurrencyLimits limits = config.currencies().get(currency);
-                if (limits != null && ok.minor() > limits.amountMaxMinor()) {
-                    root.error("amount", "TOO_LARGE", "must be at most "
-                            + Currencies.format(limits.amountMaxMinor(), currency) + " " + currency);
-                }
-                yield ok.minor();
-            }
-            case Currencies.Parsed.TooManyDecimals t -> {
-                root.error("amount", "TOO_MANY_DECIMALS", currency + " allows " + t.allowed() + " decimal places");
-                yield 0;
-            }
-            case Currencies.Parsed.OutOfRange r -> {
-                root.error("amount", "TOO_LARGE", "is out of range");
-                yield 0;
-            }
-            case Currencies.Parsed.NotDecimal n -> {
-                root.error("amount", "INVALID_FORMAT", "must be a plain positive decimal string");
-                yield 0;
-            }
-        };
+        long minor = root.positiveAmount("amount", amount, currency);
+        TransferConfig.CurrencyLimits limits = config.currencies().get(currency);
+        if (minor > 0 && limits != null && minor > limits.amountMaxMinor()) {
+            root.error("amount", "TOO_LARGE", "must be at most "
+                    + Currencies.format(limits.amountMaxMinor(), currency) + " " + currency);
+        }
+        return minor;
     }
 
     private static String accountDigits(JsonBody.Fields root, TransferRequest.Destination destination) {
