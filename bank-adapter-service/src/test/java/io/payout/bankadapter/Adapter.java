@@ -12,16 +12,10 @@ import io.payout.bankadapter.ref.Intent;
 import io.payout.testsupport.BrokerProbe;
 import io.payout.testsupport.Rows;
 import io.payout.testsupport.ServiceTestResource;
-import io.payout.testsupport.TestInfra;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -208,23 +202,6 @@ final class Adapter {
     }
 
     static List<Map<String, Object>> query(String sql, Object... params) {
-        try (Connection c = TestInfra.connect(ServiceTestResource.database()); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                    }
-                    rows.add(row);
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
-        }
+        return Rows.query(ServiceTestResource.database(), sql, params);
     }
 }

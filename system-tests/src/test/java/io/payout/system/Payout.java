@@ -1,16 +1,12 @@
 package io.payout.system;
 
 import com.standardwebhooks.Webhook;
-import io.payout.testsupport.TestInfra;
+import io.payout.testsupport.Rows;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,24 +122,7 @@ public final class Payout {
     // --- read-only SQL on a service's database ---
 
     public List<Map<String, Object>> query(String service, String sql, Object... params) {
-        try (Connection c = TestInfra.connect(stack.database(service)); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                    }
-                    rows.add(row);
-                }
-                return rows;
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(sql, e);
-        }
+        return Rows.query(stack.database(service), sql, params);
     }
 
     public long count(String service, String sql, Object... params) {
