@@ -22,9 +22,6 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -58,21 +55,21 @@ public class BankResource {
     public record Inquiry(String bankTranId, String status, long amount, String currency, String reason) {
     }
 
-    public record Statement(LocalDate date, List<StatementLine> lines) {
-    }
-
     public record StatementLine(String bankTranId, long amount, String currency, Instant executedAt) {
     }
 
     private final SandboxBank bank;
     private final Executions executions;
+    private final Statements statements;
     private final ObjectMapper mapper;
     private final Faults faults;
     private final Vertx vertx;
 
-    public BankResource(SandboxBank bank, Executions executions, ObjectMapper mapper, Faults faults, Vertx vertx) {
+    public BankResource(SandboxBank bank, Executions executions, Statements statements, ObjectMapper mapper,
+                        Faults faults, Vertx vertx) {
         this.bank = bank;
         this.executions = executions;
+        this.statements = statements;
         this.mapper = mapper;
         this.faults = faults;
         this.vertx = vertx;
@@ -254,20 +251,24 @@ public class BankResource {
 
     @GET
     @Path("/statements")
-    @Operation(summary = "The withdrawals that left on a value date (YYYY-MM-DD, bank's zone) and succeeded")
-    public Response statement(@QueryParam("date") String date) {
-        LocalDate day;
+    @Operation(summary = "The withdrawals that left on a value date (YYYY-MM-DD, bank's zone) and succeeded, a page "
+            + "at a time",
+            description = "?date=YYYY-MM-DD&page=0&size=1000 -> {date, page, size, lines: [{bank_tran_id, amount, "
+                    + "currency, executed_at}], has_more}. page defaults to 0, size to payout.sandbox.statement-page-"
+                    + "size (1000) and may be at most payout.sandbox.statement-page-size-max (5000). Lines are in "
+                    + "posting order: a withdrawal is posted when its transfer succeeds, and new lines only append, "
+                    + "so paging while the bank executes loses and repeats nothing (executed_at is therefore not "
+                    + "strictly increasing). One line per withdrawal: a ref executed twice shows twice. Statement "
+                    + "amendments (POST /sandbox/statement-amendments) apply. A bad parameter is a 400 "
+                    + "application/problem+json, code INVALID_REQUEST, listing every parameter in errors.")
+    public Response statement(@QueryParam("date") String date, @QueryParam("page") String page,
+                              @QueryParam("size") String size) {
         try {
-            day = LocalDate.parse(date == null ? "" : date);
-        } catch (DateTimeParseException e) {
-            return invalid("date must be YYYY-MM-DD");
+            return Response.ok(statements.page(date, page, size)).build();
+        } catch (Statements.Invalid e) {
+            return SandboxProblem.respond(400, "invalid-request", INVALID_REQUEST, "The request is not valid",
+                    SandboxProblem.describe(e.errors()), e.errors());
         }
-        // one line per withdrawal: a ref the buggy bank executed twice shows twice (DUPLICATE_AT_BANK)
-        List<StatementLine> lines = executions.executedOn(day).stream()
-                .map(l -> new StatementLine(l.transfer().bankTranId(), l.withdrawal().amount(),
-                        l.withdrawal().currency(), l.withdrawal().executedAt()))
-                .toList();
-        return Response.ok(new Statement(day, lines)).build();
     }
 
     private static Response invalid(String message) {

@@ -62,6 +62,14 @@ public interface SandboxConfig {
     @WithDefault("300")
     long webhookContradictDelayMs();
 
+    /** Lines per statement page when the caller gives no {@code size}; 1 to statement-page-size-max. */
+    @WithDefault("1000")
+    int statementPageSize();
+
+    /** The largest {@code size} of a statement page (larger is a 400); at most 100000: a page is built in memory. */
+    @WithDefault("5000")
+    int statementPageSizeMax();
+
     /** The bank's zone: an execution's value date (its statement day) is its date here. */
     @WithDefault("Asia/Seoul")
     ZoneId zone();

@@ -6,17 +6,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.List;
 
-/** Test and ops hooks of the sandbox bank (SPEC §8): the bank's truth, and the fault script. */
+/**
+ * Test and ops hooks of the sandbox bank (SPEC §8): the bank's truth, the fault script, and for reconciliation
+ * tests a statement that misreports (amendments) and a late execution of an order the bank had not executed (force).
+ */
 @Path("/sandbox")
 @Produces(MediaType.APPLICATION_JSON)
 public class SandboxResource {
@@ -61,6 +67,7 @@ public class SandboxResource {
 
     private final Executions executions;
     private final Faults faults;
+    private final StatementAmendments amendments;
     private final SandboxConfig config;
     private final ObjectMapper mapper;
 
@@ -68,9 +75,11 @@ public class SandboxResource {
     public record ScriptRefused(String code, String message, List<String> errors) {
     }
 
-    public SandboxResource(Executions executions, Faults faults, SandboxConfig config, ObjectMapper mapper) {
+    public SandboxResource(Executions executions, Faults faults, StatementAmendments amendments, SandboxConfig config,
+                           ObjectMapper mapper) {
         this.executions = executions;
         this.faults = faults;
+        this.amendments = amendments;
         this.config = config;
         this.mapper = mapper;
     }
@@ -93,6 +102,71 @@ public class SandboxResource {
                     + "not touched (DELETE /sandbox/faults).")
     public void reset() {
         executions.reset();
+    }
+
+    @POST
+    @Path("/executions/{bank_tran_id}/force")
+    @Operation(summary = "Execute, late, an order the bank knows but did not execute (FOR TESTS ONLY)",
+            description = "For an order the bank refused (e.g. an account ending in 0000): money leaves now. The "
+                    + "transfer becomes SUCCEEDED at once (inquiries say so, count is 1) and its line is posted on "
+                    + "today's statement (the bank's zone). No webhook is sent: this is the bank that paid and never "
+                    + "told us, which only the statement (reconciliation) or an inquiry reveals. 200 with the "
+                    + "execution; 404 problem UNKNOWN_TRANSFER for a bank_tran_id the bank never received; 409 "
+                    + "problem ALREADY_EXECUTED when money already left for it (forcing never pays twice).")
+    public Response force(@PathParam("bank_tran_id") String bankTranId) {
+        return switch (executions.force(bankTranId, Instant.now(), config.zone())) {
+            case EXECUTED -> {
+                LOG.infof("forced execution of %s", bankTranId);
+                yield Response.ok(executions.find(bankTranId).map(Execution::of).orElseThrow()).build();
+            }
+            case UNKNOWN -> SandboxProblem.respond(404, "unknown-transfer", "UNKNOWN_TRANSFER",
+                    "Unknown transfer", "The bank never received an order with bank_tran_id " + bankTranId, null);
+            case ALREADY_EXECUTED -> SandboxProblem.respond(409, "already-executed", "ALREADY_EXECUTED",
+                    "Already executed", "Money already left for " + bankTranId + "; forcing never pays twice", null);
+        };
+    }
+
+    @GET
+    @Path("/statement-amendments")
+    @Operation(summary = "The installed statement amendments, by bank_tran_id")
+    public List<StatementAmendments.Amendment> amendments() {
+        return amendments.list();
+    }
+
+    @POST
+    @Path("/statement-amendments")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Make the statement misreport a bank_tran_id (FOR TESTS ONLY)",
+            description = "{\"bank_tran_id\": \"...\", \"amount\": 12345}: every statement line of that ref shows "
+                    + "this amount instead; {\"bank_tran_id\": \"...\", \"omit\": true}: its lines are missing from "
+                    + "the statement. Only GET /v2/statements lies: the execution still happened and /sandbox/executions, "
+                    + "inquiries and webhooks tell the truth. Replaces an earlier amendment of the same ref; may name "
+                    + "a ref not executed yet. 200 with the amendment; 400 problem INVALID_AMENDMENT listing every "
+                    + "field error. Kept until DELETE /sandbox/statement-amendments (DELETE /sandbox/executions keeps them).")
+    public Response amend(String body) {
+        StatementAmendments.Amendment amendment;
+        try {
+            JsonNode json = body == null || body.isBlank() ? null : mapper.readTree(body);
+            amendment = StatementAmendments.read(json);
+        } catch (StatementAmendments.Invalid e) {
+            return SandboxProblem.respond(400, "invalid-amendment", "INVALID_AMENDMENT", "The amendment is not valid",
+                    SandboxProblem.describe(e.errors()), e.errors());
+        } catch (JsonProcessingException e) {
+            return SandboxProblem.respond(400, "invalid-amendment", "INVALID_AMENDMENT", "The amendment is not valid",
+                    "the body is not valid JSON", null);
+        }
+        amendments.put(amendment);
+        LOG.infof("statement amendment installed: %s", amendment);
+        return Response.ok(amendment).build();
+    }
+
+    @DELETE
+    @Path("/statement-amendments")
+    @Operation(summary = "Clear every statement amendment (FOR TESTS ONLY)",
+            description = "From now on the statement tells the truth again.")
+    public void clearAmendments() {
+        amendments.clear();
+        LOG.info("statement amendments cleared");
     }
 
     @GET

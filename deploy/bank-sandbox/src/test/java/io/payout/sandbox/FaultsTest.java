@@ -164,6 +164,8 @@ class FaultsTest {
         public long faultRetryAfterSeconds() { return 1; }
         public long webhookReorderHoldMs() { return 2000; }
         public long webhookContradictDelayMs() { return 300; }
+        public int statementPageSize() { return 1000; }
+        public int statementPageSizeMax() { return 5000; }
         public ZoneId zone() { return ZoneId.of("Asia/Seoul"); }
     }
 }

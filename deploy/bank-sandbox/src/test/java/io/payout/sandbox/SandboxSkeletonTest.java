@@ -33,4 +33,15 @@ class SandboxSkeletonTest {
                 .body("paths.'/sandbox/faults'.put.description", containsString("empty_body"))
                 .body("paths.'/v2/transfers'.post.description", containsString("drop_response_after_commit"));
     }
+
+    @Test
+    void openApiDocumentsStatementPagingAmendmentsAndForcedExecutions() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/v2/statements'.get.description", containsString("has_more"))
+                .body("paths.'/v2/statements'.get.description", containsString("statement-page-size-max"))
+                .body("paths.'/sandbox/statement-amendments'.post.summary", containsString("FOR TESTS ONLY"))
+                .body("paths.'/sandbox/statement-amendments'.post.description", containsString("omit"))
+                .body("paths.'/sandbox/executions/{bank_tran_id}/force'.post.description",
+                        containsString("No webhook is sent"));
+    }
 }
