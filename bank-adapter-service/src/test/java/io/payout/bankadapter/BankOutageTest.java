@@ -2,9 +2,8 @@ package io.payout.bankadapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.payout.bankadapter.Adapter.Transfer;
-import io.payout.testsupport.BrokerProbe;
 import io.payout.testsupport.Concurrently;
-import io.payout.testsupport.ServiceTestResource;
+import io.payout.testsupport.DeadLetterRows;
 import io.payout.testsupport.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -78,85 +77,84 @@ class BankOutageTest {
 
     @Test
     @Order(1)
-    void whileTheBreakerIsOpenDispatchesWaitAndTheLoopSendsThemWhenTheBankIsBack() throws Exception {
-        try (BrokerProbe dlq = BrokerProbe.drain(ServiceTestResource.vhost(), "bank-adapter.commands.dlq")) {
-            // a burst of failures: 2 dispatches x 2 attempts, all 503 — the window of 4 is full of failures
-            Transfer a = transfer();
-            Transfer b = transfer();
-            onTransfer(a.ref(), aResponse().withStatus(503));
-            onTransfer(b.ref(), aResponse().withStatus(503));
-            a.dispatch();
-            b.dispatch();
-            for (Transfer t : List.of(a, b)) {
-                // these did reach the bank: unknown outcome, never failed
-                assertThat(awaitEvent(t.id(), "bank.dispatched").get("outcome").asText()).isEqualTo("UNKNOWN");
-                assertThat(events(t.id(), "bank.result")).isEmpty();
-                assertThat(transferCalls(t.ref())).isEqualTo(2);
-            }
-            await().atMost(WAIT).until(() -> metric(BREAKER) == 1.0);
-            // a read is refused too: not a 502 "the bank did not answer" but a 503 "not calling it right now"
-            given().header("Authorization", "Bearer " + Tokens.forClient("ops-1", "ops"))
-                    .when().get("/v1/bank-statements?date=2026-11-20").then().statusCode(503)
-                    .contentType("application/problem+json").body("code", equalTo("BANK_UNAVAILABLE"));
-
-            // the bank is healthy again, but the breaker does not know it yet
-            Transfer c = transfer();
-            Transfer d = transfer();
-            onTransfer(c.ref(), okJson(accepted(c.ref())));
-            onTransfer(d.ref(), okJson(accepted(d.ref())));
-            onInquiry(a.ref(), okJson(inquiryAnswer(a.ref(), "SUCCEEDED", a.amount(), null)));
-            double refused = metric("payout_bank_calls_rejected_total{operation=\"transfer\",reason=\"circuit_open\"}");
-            String forC = c.dispatch();
-            String forD = d.dispatch();
-            String inquiry = publish("bank.inquiry", "{\"transfer_id\":\"" + a.id() + "\"}");
-            awaitConsumed(forC);
-            awaitConsumed(forD);
-            awaitConsumed(inquiry);
-
-            // acked (in the inbox, so not dead-lettered), nothing reached the bank, nothing reported
-            for (Transfer t : List.of(c, d)) {
-                assertThat(transferCalls(t.ref())).as("no call while open").isZero();
-                Map<String, Object> row = dispatchRow(t.id());
-                assertThat(row).containsEntry("status", "WAITING").containsEntry("outcome", "CIRCUIT_OPEN")
-                        .containsEntry("waits", 1);
-                assertThat(row.get("next_attempt_at")).isNotNull();
-                assertThat(eventCount(t.id())).as("neither failed nor dispatched/unknown").isZero();
-            }
-            assertThat(metric("payout_bank_calls_rejected_total{operation=\"transfer\",reason=\"circuit_open\"}"))
-                    .isGreaterThanOrEqualTo(refused + 2);
-            // the inquiry was not made either: acked, nothing published; the saga asks again on its own schedule
-            assertThat(inquiryCalls(a.ref())).isZero();
-            assertThat(events(a.id(), "bank.result")).isEmpty();
-            await().atMost(Duration.ofSeconds(1)).until(() -> metric(WAITING) >= 2);
-
-            // after the breaker's delay the loop sends them (the half-open breaker's trial calls), then it closes
-            for (Transfer t : List.of(c, d)) {
-                JsonNode e = awaitEvent(t.id(), "bank.dispatched");
-                assertThat(e.get("outcome").asText()).isEqualTo("ACCEPTED");
-                assertThat(e.get("external_ref").asText()).isEqualTo(t.ref());
-            }
-            await().atMost(WAIT).until(() -> metric(BREAKER) == 0.0);
-            await().atMost(WAIT).until(() -> metric(WAITING) == 0.0);
-            for (Transfer t : List.of(c, d)) {
-                assertThat(transferCalls(t.ref())).isEqualTo(1);
-                assertThat(events(t.id(), "bank.dispatched")).hasSize(1);
-                assertThat(events(t.id(), "bank.result")).isEmpty();
-                Map<String, Object> row = dispatchRow(t.id());
-                assertThat(row).containsEntry("status", "ACCEPTED").containsEntry("outcome", "ACCEPTED");
-                assertThat((Integer) row.get("waits")).isGreaterThanOrEqualTo(1);
-                assertThat(row.get("next_attempt_at")).isNull();
-            }
-            // one trace per transfer: the loop's event continues the trace of the command that had to wait
-            String waitedIn = (String) Adapter.query("select traceparent from dispatches where transfer_id = ?", c.id())
-                    .get(0).get("traceparent");
-            String published = (String) Adapter.query("select traceparent from outbox where aggregate_id = ?"
-                    + " and type = 'bank.dispatched'", c.id().toString()).get(0).get("traceparent");
-            assertThat(waitedIn).isNotBlank();
-            assertThat(published).isNotBlank();
-            assertThat(published.split("-")[1]).as("trace id").isEqualTo(waitedIn.split("-")[1]);
-            assertThat(dlq.received()).noneMatch(m -> m.body().contains(c.id().toString())
-                    || m.body().contains(d.id().toString()) || m.body().contains(a.id().toString()));
+    void whileTheBreakerIsOpenDispatchesWaitAndTheLoopSendsThemWhenTheBankIsBack() {
+        // a burst of failures: 2 dispatches x 2 attempts, all 503 — the window of 4 is full of failures
+        Transfer a = transfer();
+        Transfer b = transfer();
+        onTransfer(a.ref(), aResponse().withStatus(503));
+        onTransfer(b.ref(), aResponse().withStatus(503));
+        a.dispatch();
+        b.dispatch();
+        for (Transfer t : List.of(a, b)) {
+            // these did reach the bank: unknown outcome, never failed
+            assertThat(awaitEvent(t.id(), "bank.dispatched").get("outcome").asText()).isEqualTo("UNKNOWN");
+            assertThat(events(t.id(), "bank.result")).isEmpty();
+            assertThat(transferCalls(t.ref())).isEqualTo(2);
         }
+        await().atMost(WAIT).until(() -> metric(BREAKER) == 1.0);
+        // a read is refused too: not a 502 "the bank did not answer" but a 503 "not calling it right now"
+        given().header("Authorization", "Bearer " + Tokens.forClient("ops-1", "ops"))
+                .when().get("/v1/bank-statements?date=2026-11-20").then().statusCode(503)
+                .contentType("application/problem+json").body("code", equalTo("BANK_UNAVAILABLE"));
+
+        // the bank is healthy again, but the breaker does not know it yet
+        Transfer c = transfer();
+        Transfer d = transfer();
+        onTransfer(c.ref(), okJson(accepted(c.ref())));
+        onTransfer(d.ref(), okJson(accepted(d.ref())));
+        onInquiry(a.ref(), okJson(inquiryAnswer(a.ref(), "SUCCEEDED", a.amount(), null)));
+        double refused = metric("payout_bank_calls_rejected_total{operation=\"transfer\",reason=\"circuit_open\"}");
+        String forC = c.dispatch();
+        String forD = d.dispatch();
+        String inquiry = publish("bank.inquiry", "{\"transfer_id\":\"" + a.id() + "\"}");
+        awaitConsumed(forC);
+        awaitConsumed(forD);
+        awaitConsumed(inquiry);
+
+        // acked (in the inbox, so not dead-lettered), nothing reached the bank, nothing reported
+        for (Transfer t : List.of(c, d)) {
+            assertThat(transferCalls(t.ref())).as("no call while open").isZero();
+            Map<String, Object> row = dispatchRow(t.id());
+            assertThat(row).containsEntry("status", "WAITING").containsEntry("outcome", "CIRCUIT_OPEN")
+                    .containsEntry("waits", 1);
+            assertThat(row.get("next_attempt_at")).isNotNull();
+            assertThat(eventCount(t.id())).as("neither failed nor dispatched/unknown").isZero();
+        }
+        assertThat(metric("payout_bank_calls_rejected_total{operation=\"transfer\",reason=\"circuit_open\"}"))
+                .isGreaterThanOrEqualTo(refused + 2);
+        // the inquiry was not made either: acked, nothing published; the saga asks again on its own schedule
+        assertThat(inquiryCalls(a.ref())).isZero();
+        assertThat(events(a.id(), "bank.result")).isEmpty();
+        await().atMost(Duration.ofSeconds(1)).until(() -> metric(WAITING) >= 2);
+
+        // after the breaker's delay the loop sends them (the half-open breaker's trial calls), then it closes
+        for (Transfer t : List.of(c, d)) {
+            JsonNode e = awaitEvent(t.id(), "bank.dispatched");
+            assertThat(e.get("outcome").asText()).isEqualTo("ACCEPTED");
+            assertThat(e.get("external_ref").asText()).isEqualTo(t.ref());
+        }
+        await().atMost(WAIT).until(() -> metric(BREAKER) == 0.0);
+        await().atMost(WAIT).until(() -> metric(WAITING) == 0.0);
+        for (Transfer t : List.of(c, d)) {
+            assertThat(transferCalls(t.ref())).isEqualTo(1);
+            assertThat(events(t.id(), "bank.dispatched")).hasSize(1);
+            assertThat(events(t.id(), "bank.result")).isEmpty();
+            Map<String, Object> row = dispatchRow(t.id());
+            assertThat(row).containsEntry("status", "ACCEPTED").containsEntry("outcome", "ACCEPTED");
+            assertThat((Integer) row.get("waits")).isGreaterThanOrEqualTo(1);
+            assertThat(row.get("next_attempt_at")).isNull();
+        }
+        // one trace per transfer: the loop's event continues the trace of the command that had to wait
+        String waitedIn = (String) Adapter.query("select traceparent from dispatches where transfer_id = ?", c.id())
+                .get(0).get("traceparent");
+        String published = (String) Adapter.query("select traceparent from outbox where aggregate_id = ?"
+                + " and type = 'bank.dispatched'", c.id().toString()).get(0).get("traceparent");
+        assertThat(waitedIn).isNotBlank();
+        assertThat(published).isNotBlank();
+        assertThat(published.split("-")[1]).as("trace id").isEqualTo(waitedIn.split("-")[1]);
+        // never dead-lettered: nothing of theirs reached the dead-letter queue the service keeps for ops
+        assertThat(DeadLetterRows.all()).noneMatch(k -> k.body().contains(c.id().toString())
+                || k.body().contains(d.id().toString()) || k.body().contains(a.id().toString()));
     }
 
     @Test

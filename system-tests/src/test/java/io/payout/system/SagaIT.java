@@ -2,6 +2,7 @@ package io.payout.system;
 
 import io.payout.testsupport.BrokerProbe;
 import io.payout.testsupport.Concurrently;
+import io.payout.testsupport.DeadLetterRows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -182,42 +183,37 @@ class SagaIT {
     }
 
     @Test
-    void poisonMessagesAreDeadLetteredWithAReasonAndOthersKeepFlowing() throws Exception {
+    void poisonMessagesAreDeadLetteredWithAReasonAndOthersKeepFlowing() {
         String vhost = SharedStack.stack().vhost();
-        Map<String, String> dlqByType = Map.of("ledger.hold", "ledger.commands.dlq",
-                "bank.dispatch", "bank-adapter.commands.dlq", "bank.result", "transfer.events.dlq");
-        Map<String, BrokerProbe> dlqs = new java.util.HashMap<>();
-        // our poison, by message id → the dead-letter queue it must reach (earlier scenarios may have left
-        // dead letters of their own in these durable queues: only ours are counted)
-        Map<String, String> poison = new java.util.HashMap<>();
-        try {
-            for (var e : dlqByType.entrySet()) {
-                dlqs.put(e.getValue(), BrokerProbe.drain(vhost, e.getValue()));
-                String id = UUID.randomUUID().toString();
-                poison.put(id, e.getValue());
-                BrokerProbe.publish(vhost, e.getKey(), id, "{\"not\": \"an envelope\"");
-            }
-            String ghost = UUID.randomUUID().toString();
-            poison.put(ghost, "transfer.events.dlq");
-            BrokerProbe.publish(vhost, "bank.result", ghost, BrokerProbe.envelope(ghost, "bank.result", "ghost",
-                    "{\"transfer_id\":\"" + UUID.randomUUID()
-                            + "\",\"external_ref\":\"X\",\"outcome\":\"SUCCEEDED\",\"source\":\"INQUIRY\"}"));
+        // message type → the service (its database) and the queue that must keep the poison as a dead letter
+        Map<String, String[]> keptBy = Map.of("ledger.hold", new String[]{"ledger", "ledger.commands"},
+                "bank.dispatch", new String[]{"bank_adapter", "bank-adapter.commands"},
+                "bank.result", new String[]{"transfer", "transfer.events"});
+        // our poison, by message id (earlier scenarios may have left dead letters of their own: only ours count)
+        Map<String, String[]> poison = new java.util.HashMap<>();
+        for (var e : keptBy.entrySet()) {
+            String id = UUID.randomUUID().toString();
+            poison.put(id, e.getValue());
+            BrokerProbe.publish(vhost, e.getKey(), id, "{\"not\": \"an envelope\"");
+        }
+        String ghost = UUID.randomUUID().toString();
+        poison.put(ghost, keptBy.get("bank.result"));
+        BrokerProbe.publish(vhost, "bank.result", ghost, BrokerProbe.envelope(ghost, "bank.result", "ghost",
+                "{\"transfer_id\":\"" + UUID.randomUUID()
+                        + "\",\"external_ref\":\"X\",\"outcome\":\"SUCCEEDED\",\"source\":\"INQUIRY\"}"));
 
-            String client = "client-" + UUID.randomUUID();
-            settledTransfer(client, payout.token(client)); // the queues keep flowing behind the poison
+        String client = "client-" + UUID.randomUUID();
+        settledTransfer(client, payout.token(client)); // the queues keep flowing behind the poison
 
-            await().atMost(Payout.SETTLE_WAIT).until(() -> poison.entrySet().stream().allMatch(p ->
-                    dlqs.get(p.getValue()).received().stream().anyMatch(m -> p.getKey().equals(m.messageId()))));
-            for (var p : poison.entrySet()) {
-                BrokerProbe.Received m = dlqs.get(p.getValue()).received().stream()
-                        .filter(r -> p.getKey().equals(r.messageId())).findFirst().orElseThrow();
-                assertThat(m.header("x-payout-reason")).as("reason of %s", p.getKey()).isNotBlank();
-                assertThat(m.header("x-payout-attempts")).isEqualTo("5");
-            }
-        } finally {
-            for (BrokerProbe d : dlqs.values()) {
-                d.close();
-            }
+        // each service's keeper drains its dead-letter queue into its dead_letters table: that is what ops sees
+        await().atMost(Payout.SETTLE_WAIT).until(() -> poison.entrySet().stream().allMatch(p ->
+                DeadLetterRows.countOf(SharedStack.stack().database(p.getValue()[0]), p.getKey()) == 1));
+        for (var p : poison.entrySet()) {
+            DeadLetterRows.Kept m = DeadLetterRows.matching(SharedStack.stack().database(p.getValue()[0]),
+                    k -> p.getKey().equals(k.messageId())).getFirst();
+            assertThat(m.reason()).as("reason of %s", p.getKey()).isNotBlank();
+            assertThat(m.attempts()).isEqualTo(5);
+            assertThat(m.queue()).isEqualTo(p.getValue()[1]);
         }
     }
 

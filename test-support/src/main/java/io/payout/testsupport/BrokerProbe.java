@@ -84,6 +84,25 @@ public final class BrokerProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes any message to any exchange, with publisher confirms: e.g. a dead letter to {@code payout.dlx} with the
+     * headers a consumer gives it, to see what the service does with it. {@code messageId}, {@code type} and
+     * {@code headers} may be null.
+     */
+    public static void publish(String vhost, String exchange, String routingKey, String messageId, String type,
+                               Map<String, Object> headers, String body) {
+        try (Connection c = factory(vhost).newConnection("test-publisher"); Channel ch = c.createChannel()) {
+            ch.confirmSelect();
+            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                    .messageId(messageId).type(type).contentType("application/json").deliveryMode(2)
+                    .headers(headers).build();
+            ch.basicPublish(exchange, routingKey, props, body.getBytes(StandardCharsets.UTF_8));
+            ch.waitForConfirmsOrDie(10_000);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + exchange + " on " + vhost, e);
+        }
+    }
+
     /** The envelope every service publishes: {@code message_id}, {@code type}, {@code occurred_at}, payload. */
     public static String envelope(String messageId, String type, String aggregateId, String payloadJson) {
         return "{\"message_id\":\"" + messageId + "\",\"type\":\"" + type + "\",\"occurred_at\":\""

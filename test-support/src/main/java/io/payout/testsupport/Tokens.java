@@ -25,6 +25,22 @@ public final class Tokens {
         return Base64.getEncoder().encodeToString(KEYS.getPublic().getEncoded());
     }
 
+    /**
+     * The private key of {@link #publicKeyBase64()} as PKCS#8 PEM, for a service under test that signs its own
+     * service tokens (e.g. the ledger calling bank-adapter): what it signs is then verifiable like any test token.
+     */
+    public static String privateKeyPem() {
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(KEYS.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    /** The public key every service under test trusts. */
+    public static java.security.PublicKey publicKey() {
+        return KEYS.getPublic();
+    }
+
     /** A valid token for the client, optionally with roles in the {@code groups} claim. */
     public static String forClient(String clientId, String... roles) {
         return Jwt.issuer(ISSUER).subject(clientId).groups(Set.of(roles)).expiresIn(600).sign(KEYS.getPrivate());

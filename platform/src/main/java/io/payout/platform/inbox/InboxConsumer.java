@@ -2,7 +2,9 @@ package io.payout.platform.inbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.payout.platform.deadletter.DeadLetterHeaders;
 import io.payout.platform.outbox.Envelope;
+import io.payout.platform.outbox.Ids;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -17,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +28,9 @@ import java.util.Optional;
  * Idempotent consumption: each message's effect and its {@code message_id} in the inbox commit in one
  * transaction, and the message is acknowledged only after that commit. A redelivered or republished message finds
  * its id in the inbox and changes nothing. A failing message is requeued with back-off; after
- * {@code delivery-attempts-max} attempts it is published to the dead-letter exchange with the reason, then acked,
- * so the messages behind it keep flowing.
+ * {@code delivery-attempts-max} attempts it is published to the dead-letter exchange with the reason and a new
+ * dead-letter id, then acked, so the messages behind it keep flowing; the service's
+ * {@link io.payout.platform.deadletter.DeadLetterKeeper} stores it for ops, who may replay it once its cause is fixed.
  */
 @ApplicationScoped
 public class InboxConsumer {
@@ -121,10 +125,13 @@ public class InboxConsumer {
     private Uni<Void> deadLetter(String queue, Message<byte[]> message, String reason, int attempts) {
         Optional<IncomingRabbitMQMetadata> in = message.getMetadata(IncomingRabbitMQMetadata.class);
         Map<String, Object> headers = new HashMap<>(in.map(IncomingRabbitMQMetadata::getHeaders).orElse(Map.of()));
-        headers.put("x-payout-reason", reason.length() > 1000 ? reason.substring(0, 1000) : reason);
-        headers.put("x-payout-queue", queue);
-        headers.put("x-payout-attempts", attempts);
-        in.ifPresent(m -> headers.put("x-payout-routing-key", m.getRoutingKey()));
+        // the id keys the row the service's dead-letter keeper stores, so a redelivery from the DLQ is kept once
+        headers.put(DeadLetterHeaders.ID, Ids.uuidV7().toString());
+        headers.put(DeadLetterHeaders.AT, Instant.now().toString());
+        headers.put(DeadLetterHeaders.REASON, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+        headers.put(DeadLetterHeaders.QUEUE, queue);
+        headers.put(DeadLetterHeaders.ATTEMPTS, attempts);
+        in.ifPresent(m -> headers.put(DeadLetterHeaders.ROUTING_KEY, m.getRoutingKey()));
         OutgoingRabbitMQMetadata.Builder out = OutgoingRabbitMQMetadata.builder()
                 .withRoutingKey(queue)
                 .withDeliveryMode(2)

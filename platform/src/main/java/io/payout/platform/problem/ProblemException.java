@@ -33,6 +33,16 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(t.status, t.slug, t.code(), t.title, detail, errors);
     }
 
+    /**
+     * Field errors answered with another status than 400 and a stable code of their own, e.g. 422 for a well-formed
+     * ops request whose fields break the action's rules.
+     */
+    public static ProblemException fieldErrors(int status, String slug, String code, String title,
+                                               List<FieldError> errors) {
+        String detail = errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid";
+        return new ProblemException(status, slug, code, title, detail, errors);
+    }
+
     public Problem toProblem(String traceId) {
         return new Problem(Problem.typeUri(slug), title, status, getMessage(), code, traceId, errors);
     }

@@ -1,0 +1,34 @@
+package io.payout.platform.api;
+
+import io.payout.platform.problem.FieldError;
+
+import java.util.List;
+
+/**
+ * Query parameters read as strings, so that a bad one becomes a listed field error (problem+json) rather than a bare
+ * 404 from JAX-RS conversion, and every bad parameter of a request is reported at once.
+ */
+public final class QueryParams {
+    private QueryParams() {
+    }
+
+    /**
+     * An integer from {@code min} to {@code max}; {@code fallback} when absent. Anything else adds an
+     * {@code OUT_OF_RANGE} error for {@code name} to {@code errors} and returns {@code fallback}.
+     */
+    public static int intParam(List<FieldError> errors, String name, String raw, int fallback, int min, int max) {
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(raw.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new FieldError(name, "OUT_OF_RANGE", "must be an integer from " + min + " to " + max));
+        return fallback;
+    }
+}

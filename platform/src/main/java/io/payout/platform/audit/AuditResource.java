@@ -1,0 +1,33 @@
+package io.payout.platform.audit;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+/** The ops audit trail of this service (role {@code ops}); the same API in every service, from the platform. */
+@Path("/v1/ops/audit")
+@RolesAllowed("ops")
+@SecurityRequirement(name = "jwt")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+    private final OpsAudit audit;
+
+    public AuditResource(OpsAudit audit) {
+        this.audit = audit;
+    }
+
+    @GET
+    @Operation(summary = "Ops actions, newest first, optionally one action only (e.g. dead-letter.replay)")
+    public Uni<AuditPage> list(@QueryParam("action") String action,
+                               @QueryParam("page") @DefaultValue("0") int page,
+                               @QueryParam("size") @DefaultValue("50") int size) {
+        return audit.page(action, page, size);
+    }
+}
