@@ -288,6 +288,17 @@ Watch it (the id is in the answer and its Location header):
   curl -s $api/v1/transfers/<id> -H "Authorization: Bearer \$($token_cmd client-a)"
   tail -f $run_dir/*.log
 
+Ops page (a transfer's whole journey, anomalies, stuck transfers, dead letters): log in with the token
+that "$token_cmd me ops" prints, at
+
+  $api/ops/login
+
+Reconcile today against the bank's statement:
+
+  curl -s -X POST http://localhost:$(stack_port ledger-service)/v1/reconciliations \\
+    -H "Authorization: Bearer \$($token_cmd me ops)" -H 'Content-Type: application/json' \\
+    -d "{\\"date\\":\\"\$(TZ=Asia/Seoul date +%F)\\"}"
+
 Tokens: $token_cmd SUBJECT [ROLE...]   (add the role ops for ops endpoints)
 Stop:   ${here#"$PWD"/}/down.sh
 EOF

@@ -89,6 +89,16 @@ ensure_rabbitmq() {
     "http://127.0.0.1:15672/api/permissions/${PAYOUT_VHOST}/guest" || die "cannot grant guest on ${PAYOUT_VHOST}"
 }
 
+# Headless Chromium for the ops page's end-to-end test (system-tests OpsPageIT drives /usr/bin/chromium). Not part of
+# ensure_infra: running the stack needs no browser. Debian's package; Ubuntu's is only a snap wrapper.
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium
+  fi
+  [ -x /usr/bin/chromium ] || die "no /usr/bin/chromium after installing the chromium package"
+  log "browser: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
+}
+
 ensure_infra() {
   command -v curl >/dev/null || apt_install curl
   ensure_postgres

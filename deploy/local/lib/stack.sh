@@ -63,6 +63,18 @@ stack_vhost() { echo "${PAYOUT_VHOST:-payout}"; }
 # comes from the environment (PAYOUT_WEBHOOK_SECRET)
 stack_webhook_secret() { echo "${PAYOUT_WEBHOOK_SECRET:-whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMzJieXRlcyE=}"; }
 
+# transfer-service's ops page (/ops) reads the other services of THIS stack (their ports may be moved, as the system
+# tests do). Environment, not -D options: only transfer-service reads these names, the other processes ignore them.
+export PAYOUT_TRANSFER_OPS_PAGE_LEDGER_URL="http://127.0.0.1:$(stack_port ledger-service)"
+export PAYOUT_TRANSFER_OPS_PAGE_BANK_ADAPTER_URL="http://127.0.0.1:$(stack_port bank-adapter-service)"
+export PAYOUT_TRANSFER_OPS_PAGE_WEBHOOK_URL="http://127.0.0.1:$(stack_port webhook-service)"
+
+# ledger-service's reconciliation reads the bank statement from THIS stack's bank-adapter, with a service token it
+# signs with the DEV-ONLY key (bank-adapter's local profile trusts its public half). Environment, like the above: only
+# ledger-service reads these names.
+export PAYOUT_LEDGER_RECONCILIATION_BANK_ADAPTER_URL="http://127.0.0.1:$(stack_port bank-adapter-service)"
+export PAYOUT_LEDGER_SIGNING_KEY_LOCATION="${PAYOUT_LEDGER_SIGNING_KEY_LOCATION:-$STACK_LOCAL_DIR/dev-keys/jwt-private.pem}"
+
 stack_pid_file() { printf '%s/%s.pid\n' "$(stack_run_dir)" "$1"; }
 stack_log_file() { printf '%s/%s.log\n' "$(stack_run_dir)" "$1"; }
 

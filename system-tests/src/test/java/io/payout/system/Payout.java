@@ -91,6 +91,11 @@ public final class Payout {
 
     // --- the bank's truth ---
 
+    /** The sandbox bank's own API (executions, statement amendments, forced executions). */
+    public RequestSpecification sandbox() {
+        return given().baseUri(stack.url("sandbox"));
+    }
+
     /** bank_tran_id → how many times money left for it. */
     public Map<String, Integer> executions() {
         List<Map<String, Object>> list = given().baseUri(stack.url("sandbox")).when().get("/sandbox/executions")

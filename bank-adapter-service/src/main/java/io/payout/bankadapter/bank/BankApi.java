@@ -31,5 +31,6 @@ public interface BankApi {
     @GET
     @Path("/statements")
     @Produces(MediaType.APPLICATION_JSON)
-    Uni<Response> statement(@QueryParam("date") String date);
+    Uni<Response> statement(@QueryParam("date") String date, @QueryParam("page") int page,
+                            @QueryParam("size") int size);
 }

@@ -7,7 +7,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.payout.bankadapter.bank.BankModels.InquiryAnswer;
-import io.payout.bankadapter.bank.BankModels.Statement;
+import io.payout.bankadapter.bank.BankModels.StatementLine;
+import io.payout.bankadapter.bank.BankModels.StatementPage;
 import io.payout.bankadapter.bank.BankModels.TransferAnswer;
 import io.payout.bankadapter.bank.BankModels.TransferRequest;
 import io.payout.bankadapter.bank.BankNotCalled.Reason;
@@ -27,7 +28,10 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -201,18 +205,50 @@ public class BankClient {
         });
     }
 
-    /** {@code GET /v2/statements?date=}. */
-    public Uni<Statement> statement(LocalDate date) {
-        return guarded("statement", true, () -> api.statement(date.toString()), (status, json) -> {
+    /**
+     * {@code GET /v2/statements?date=&page=&size=}: one page, one guarded call. Read strictly, since reconciliation
+     * trusts it to be the bank's whole list: {@code lines} an array of at most {@code size} lines and
+     * {@code has_more} a boolean, both required (a bank that ignored paging and left {@code has_more} out must not
+     * pass for a complete statement), and the date the one asked for; anything else is {@code UNREADABLE}.
+     */
+    public Uni<StatementPage> statement(LocalDate date, int page, int size) {
+        return guarded("statement", true, () -> api.statement(date.toString(), page, size), (status, json) -> {
             if (status != 200 || json == null) {
                 throw unusable(status, json);
             }
-            try {
-                return new Answer<>(mapper.treeToValue(json, Statement.class), "OK");
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                throw new BankUnavailable(Kind.UNREADABLE, "statement: " + e.getMessage());
+            JsonNode lines = json.get("lines");
+            JsonNode hasMore = json.get("has_more");
+            JsonNode day = json.get("date");
+            if (lines == null || !lines.isArray() || hasMore == null || !hasMore.isBoolean()
+                    || day != null && !date.toString().equals(day.asText()) || lines.size() > size) {
+                throw new BankUnavailable(Kind.UNREADABLE, "statement page is not a page of " + date + " of at most "
+                        + size + " lines with has_more: " + abbreviated(json));
             }
+            List<StatementLine> read = new ArrayList<>(lines.size());
+            for (JsonNode line : lines) {
+                read.add(statementLine(line));
+            }
+            return new Answer<>(new StatementPage(date, page, size, read, hasMore.booleanValue()), "OK");
         });
+    }
+
+    /** One line, every field required: a line without an amount must not read as 0. */
+    private static StatementLine statementLine(JsonNode line) {
+        JsonNode ref = line.get("bank_tran_id");
+        JsonNode amount = line.get("amount");
+        JsonNode currency = line.get("currency");
+        JsonNode executedAt = line.get("executed_at");
+        try {
+            if (ref == null || !ref.isTextual() || amount == null || !amount.isIntegralNumber()
+                    || !amount.canConvertToLong() || currency == null || !currency.isTextual()
+                    || executedAt == null || !executedAt.isTextual()) {
+                throw new IllegalArgumentException("a field is missing or of the wrong type");
+            }
+            return new StatementLine(ref.asText(), amount.longValue(), currency.asText(),
+                    OffsetDateTime.parse(executedAt.asText()).toInstant());
+        } catch (RuntimeException e) {
+            throw new BankUnavailable(Kind.UNREADABLE, "statement line " + abbreviated(line) + ": " + e.getMessage());
+        }
     }
 
     /** A usable answer and its {@code outcome} tag. */
@@ -327,8 +363,12 @@ public class BankClient {
                 : status >= 500 ? Kind.HTTP_5XX
                 : status >= 200 && status < 300 ? Kind.UNREADABLE
                 : Kind.HTTP_OTHER;
+        return new BankUnavailable(kind, "HTTP " + status + ": " + abbreviated(json));
+    }
+
+    private static String abbreviated(JsonNode json) {
         String body = json == null ? "no JSON body" : json.toString();
-        return new BankUnavailable(kind, "HTTP " + status + ": " + (body.length() > 300 ? body.substring(0, 300) : body));
+        return body.length() > 300 ? body.substring(0, 300) : body;
     }
 
     /** Timeouts and broken connections: whatever the client library calls them. */

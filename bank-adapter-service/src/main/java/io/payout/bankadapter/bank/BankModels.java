@@ -54,8 +54,11 @@ public final class BankModels {
         }
     }
 
-    /** {@code GET /v2/statements?date=}: the withdrawals that left on a value date. */
-    public record Statement(LocalDate date, List<StatementLine> lines) {
+    /**
+     * {@code GET /v2/statements?date=&page=&size=}: one page of the withdrawals that left on a value date;
+     * {@code hasMore} says whether the next page has lines.
+     */
+    public record StatementPage(LocalDate date, int page, int size, List<StatementLine> lines, boolean hasMore) {
     }
 
     public record StatementLine(String bankTranId, long amount, String currency, Instant executedAt) {

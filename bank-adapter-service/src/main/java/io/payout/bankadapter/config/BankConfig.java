@@ -151,6 +151,15 @@ public interface BankConfig {
     long inFlightGraceMs();
 
     /**
+     * The largest page of {@code GET /v1/bank-statements} (lines), passed to the bank as is: what one request holds in
+     * memory, however long the day. Keep it within the bank's own page limit (the sandbox's is 5000).
+     */
+    @WithDefault("5000")
+    @Positive
+    @Max(100_000)
+    int statementPageSizeMax();
+
+    /**
      * How many calls a dispatch gets while the bank keeps having no trace of it (NOT_FOUND after the grace): it is
      * sent again with the same ref (5xx/429 bursts, timeouts before the bank took it) until this many calls, and only
      * then reported FAILED NOT_FOUND_AT_BANK. The hold stays in place meanwhile; nothing can be paid twice.

@@ -47,6 +47,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.payout.platform.api.QueryParams.intParam;
+
 /**
  * Accounts, deposits, balances and entries (SPEC §4). Writes need the {@code ops} role. Reads need a token: ops
  * reads every account, a client only the accounts it owns — any other answers 404, never 403, so ids cannot be
@@ -203,22 +205,6 @@ public class AccountResource {
             throw ProblemException.validation(List.of(new FieldError("as_of", "INVALID_FORMAT",
                     "must be an RFC 3339 instant with an offset, e.g. 2026-11-21T09:30:00Z")));
         }
-    }
-
-    private static int intParam(List<FieldError> errors, String name, String raw, int fallback, int min, int max) {
-        if (raw == null || raw.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int v = Integer.parseInt(raw);
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        errors.add(new FieldError(name, "OUT_OF_RANGE", "must be an integer from " + min + " to " + max));
-        return fallback;
     }
 
     private String clientId() {

@@ -15,6 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
+import java.time.LocalDate;
+
 /**
  * Ends a placed hold: SETTLE (holds −amount, bank-clearing +amount; the money left) or RELEASE (holds −amount,
  * customer +amount; the transfer failed). One of the two per transfer, ever: the posting's insert is refused by
@@ -44,24 +46,33 @@ public class HoldCompletions {
         this.metrics = metrics;
     }
 
-    public Uni<Void> settle(Mutiny.Session session, TransferCommand command, String externalRef) {
+    /**
+     * {@code valueDate} places the settle on that day's bank statement for reconciliation; null (an older producer)
+     * lets reconciliation use the posting's creation date instead.
+     */
+    public Uni<Void> settle(Mutiny.Session session, TransferCommand command, String externalRef, LocalDate valueDate) {
         if (externalRef == null || externalRef.isBlank()) {
             // the money has left: settle anyway, but reconciliation will not be able to match this one
             LOG.warnf("ledger.settle for %s without external_ref", command.transferId());
         }
         return placedHold(session, command).flatMap(hold -> {
             Posting posting = Posting.move(Ids.uuidV7(), PostingKind.SETTLE, command.transferId(), null, externalRef,
-                    hold.currency(), SystemAccounts.holds(hold.currency()), SystemAccounts.bankClearing(hold.currency()),
-                    hold.amountMinor());
+                    valueDate, hold.currency(), SystemAccounts.holds(hold.currency()),
+                    SystemAccounts.bankClearing(hold.currency()), hold.amountMinor());
             return postings.write(session, posting).flatMap(written -> written
                     ? balances.consumeHold(session, hold.account(), hold.amountMinor())
                     : alreadyCompleted(session, command, PostingKind.SETTLE));
         });
     }
 
-    public Uni<Void> release(Mutiny.Session session, TransferCommand command) {
+    /**
+     * {@code externalRef} (null when the transfer never reached the bank) is kept on the posting: should the bank
+     * have paid after all, reconciliation names the transfer of that statement line through it.
+     */
+    public Uni<Void> release(Mutiny.Session session, TransferCommand command, String externalRef) {
+        String ref = externalRef == null || externalRef.isBlank() ? null : externalRef;
         return placedHold(session, command).flatMap(hold -> {
-            Posting posting = Posting.move(Ids.uuidV7(), PostingKind.RELEASE, command.transferId(), null, null,
+            Posting posting = Posting.move(Ids.uuidV7(), PostingKind.RELEASE, command.transferId(), null, ref,
                     hold.currency(), SystemAccounts.holds(hold.currency()), hold.account(), hold.amountMinor());
             return postings.write(session, posting).flatMap(written -> written
                     ? balances.returnHold(session, hold.account(), hold.amountMinor())

@@ -73,11 +73,12 @@ public class LedgerCommands {
 
     Uni<Void> settle(Mutiny.Session session, Envelope m) {
         Settle settle = read(m, Settle.class);
-        return completions.settle(session, settle, settle.externalRef());
+        return completions.settle(session, settle, settle.externalRef(), settle.valueDate());
     }
 
     Uni<Void> release(Mutiny.Session session, Envelope m) {
-        return completions.release(session, read(m, Release.class));
+        Release release = read(m, Release.class);
+        return completions.release(session, release, release.externalRef());
     }
 
     /** A command missing what every command needs can never succeed: dead-letter it (after the bounded attempts). */

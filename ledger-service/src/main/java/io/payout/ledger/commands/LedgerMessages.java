@@ -1,5 +1,6 @@
 package io.payout.ledger.commands;
 
+import java.time.LocalDate;
 import java.util.UUID;
 
 /**
@@ -28,12 +29,15 @@ public final class LedgerMessages {
         public static final String TYPE = "ledger.hold";
     }
 
-    public record Settle(UUID transferId, Long amountMinor, String currency, String externalRef)
+    /** {@code valueDate}: the transfer's value date; null from producers older than reconciliation (optional). */
+    public record Settle(UUID transferId, Long amountMinor, String currency, String externalRef, LocalDate valueDate)
             implements TransferCommand {
         public static final String TYPE = "ledger.settle";
     }
 
-    public record Release(UUID transferId, Long amountMinor, String currency) implements TransferCommand {
+    /** {@code externalRef}: the bank's reference when the transfer was dispatched; null otherwise (optional). */
+    public record Release(UUID transferId, Long amountMinor, String currency, String externalRef)
+            implements TransferCommand {
         public static final String TYPE = "ledger.release";
     }
 

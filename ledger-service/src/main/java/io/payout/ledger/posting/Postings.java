@@ -13,8 +13,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
 @ApplicationScoped
 public class Postings {
     private static final String INSERT_POSTING = """
-            insert into postings (id, transfer_id, kind, reference, external_ref)
-            values (:id, :transfer, :kind, :reference, :externalRef)
+            insert into postings (id, transfer_id, kind, reference, external_ref, value_date)
+            values (:id, :transfer, :kind, :reference, :externalRef, :valueDate)
             on conflict do nothing""";
 
     private final LedgerMetrics metrics;
@@ -35,6 +35,7 @@ public class Postings {
                 .setParameter("kind", p.kind().name())
                 .setParameter("reference", p.reference())
                 .setParameter("externalRef", p.externalRef())
+                .setParameter("valueDate", p.valueDate())
                 .executeUpdate()
                 .flatMap(inserted -> inserted == 0
                         ? Uni.createFrom().item(false)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payout.platform.outbox.Ids;
 import io.payout.platform.outbox.Outbox;
 import io.payout.platform.problem.ProblemException;
+import io.payout.platform.tracing.TraceIds;
 import io.payout.transfer.api.TransferView;
 import io.payout.transfer.config.TransferConfig;
 import io.payout.transfer.saga.LedgerHold;
@@ -41,9 +42,9 @@ public class TransferIntake {
     private static final String INSERT_IF_ABSENT = """
             insert into transfers (id, client_id, client_request_id, request_fingerprint, state, source_account,
                                    dest_bank_code, dest_account_number, amount_minor, currency, memo, value_date,
-                                   created_at, updated_at, response_status, response_body)
+                                   trace_id, created_at, updated_at, response_status, response_body)
             values (:id, :client, :key, :fingerprint, :state, :source, :bank, :account, :amount, :currency, :memo,
-                    :valueDate, :at, :at, :status, :body)
+                    :valueDate, :traceId, :at, :at, :status, :body)
             on conflict (client_id, client_request_id) do nothing""";
     private static final String INSERT_HISTORY = """
             insert into transfer_history (transfer_id, seq, state, at) values (:id, 1, :state, :at)""";
@@ -89,6 +90,7 @@ public class TransferIntake {
         t.currency = intent.currency();
         t.memo = intent.memo();
         t.valueDate = LocalDate.ofInstant(now, config.valueDateZone());
+        t.traceId = TraceIds.currentTraceId();
         t.createdAt = now;
         t.updatedAt = now;
         TransferHistory first = new TransferHistory();
@@ -116,6 +118,7 @@ public class TransferIntake {
                 .setParameter("currency", t.currency)
                 .setParameter("memo", t.memo)
                 .setParameter("valueDate", t.valueDate)
+                .setParameter("traceId", t.traceId)
                 .setParameter("at", at)
                 .setParameter("status", t.responseStatus)
                 .setParameter("body", t.responseBody)

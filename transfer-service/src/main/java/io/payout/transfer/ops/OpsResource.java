@@ -3,9 +3,9 @@ package io.payout.transfer.ops;
 import io.payout.platform.problem.FieldError;
 import io.payout.platform.problem.ProblemException;
 import io.payout.transfer.config.TransferConfig;
+import io.payout.transfer.ops.OpsQueries.AnomalyView;
+import io.payout.transfer.ops.OpsQueries.StuckTransfer;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
@@ -17,13 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
-import io.payout.platform.money.Currencies;
-import io.quarkus.hibernate.reactive.panache.Panache;
-
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
@@ -35,19 +29,14 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class OpsResource {
     private final TransferConfig config;
+    private final OpsQueries queries;
 
-    public OpsResource(TransferConfig config) {
+    public OpsResource(TransferConfig config, OpsQueries queries) {
         this.config = config;
-    }
-
-    public record AnomalyView(UUID id, UUID transferId, String kind, String detail, UUID messageId, Instant createdAt) {
+        this.queries = queries;
     }
 
     public record AnomalyPage(int page, int size, List<AnomalyView> items) {
-    }
-
-    public record StuckTransfer(UUID id, String clientId, String state, String externalRef, String amount,
-                                String currency, Instant since, int inquiryAttempts, Instant nextInquiryAt) {
     }
 
     public record StuckPage(String olderThan, int page, int size, List<StuckTransfer> items) {
@@ -71,32 +60,7 @@ public class OpsResource {
         if (age.isNegative()) {
             throw ProblemException.validation(List.of(new FieldError("older_than", "OUT_OF_RANGE", "must not be negative")));
         }
-        return Panache.getSession().flatMap(session -> session.createNativeQuery("""
-                        select t.id, t.client_id, t.state, t.external_ref, t.amount_minor, t.currency, d.at,
-                               t.inquiry_attempts, t.next_inquiry_at
-                          from transfers t
-                          join lateral (select min(h.at) at from transfer_history h
-                                         where h.transfer_id = t.id and h.state = 'DISPATCHED') d on true
-                         where t.state in ('DISPATCHED', 'EXPIRED') and d.at < :before
-                         order by d.at offset :offset limit :size""", Object[].class)
-                .setParameter("before", OffsetDateTime.now(ZoneOffset.UTC).minus(age))
-                .setParameter("offset", page * size)
-                .setParameter("size", size)
-                .getResultList())
-                .map(rows -> new StuckPage(age.toString(), page, size, rows.stream().map(r -> new StuckTransfer(
-                        (UUID) r[0], (String) r[1], (String) r[2], (String) r[3],
-                        Currencies.format(((Number) r[4]).longValue(), (String) r[5]), (String) r[5], instant(r[6]),
-                        ((Number) r[7]).intValue(), instant(r[8]))).toList()));
-    }
-
-    private static Instant instant(Object value) {
-        return switch (value) {
-            case null -> null;
-            case Instant i -> i;
-            case OffsetDateTime o -> o.toInstant();
-            case java.sql.Timestamp ts -> ts.toInstant();
-            default -> throw new IllegalStateException("unexpected timestamp type " + value.getClass());
-        };
+        return queries.stuck(age, page, size).map(items -> new StuckPage(age.toString(), page, size, items));
     }
 
     private void checkPage(int page, int size) {
@@ -114,10 +78,6 @@ public class OpsResource {
                                       @QueryParam("page") @DefaultValue("0") int page,
                                       @QueryParam("size") @DefaultValue("50") int size) {
         checkPage(page, size);
-        var query = transferId == null
-                ? Anomaly.<Anomaly>findAll(Sort.descending("createdAt"))
-                : Anomaly.<Anomaly>find("transferId", Sort.descending("createdAt"), transferId);
-        return query.page(Page.of(page, size)).list().map(list -> new AnomalyPage(page, size, list.stream()
-                .map(a -> new AnomalyView(a.id, a.transferId, a.kind, a.detail, a.messageId, a.createdAt)).toList()));
+        return queries.anomalies(transferId, page, size).map(items -> new AnomalyPage(page, size, items));
     }
 }

@@ -30,8 +30,9 @@ public class SagaCommands {
                     t.clientRequestId, t.sourceAccount, t.destBankCode, t.destAccountNumber, t.amountMinor, t.currency,
                     t.valueDate));
             case SETTLE -> send(session, LedgerSettle.TYPE, t.id,
-                    new LedgerSettle(t.id, t.amountMinor, t.currency, t.externalRef));
-            case RELEASE -> send(session, LedgerRelease.TYPE, t.id, new LedgerRelease(t.id, t.amountMinor, t.currency));
+                    new LedgerSettle(t.id, t.amountMinor, t.currency, t.externalRef, t.valueDate));
+            case RELEASE -> send(session, LedgerRelease.TYPE, t.id,
+                    new LedgerRelease(t.id, t.amountMinor, t.currency, t.externalRef));
             case INQUIRE -> inquire(session, t.id, t.externalRef);
         };
     }

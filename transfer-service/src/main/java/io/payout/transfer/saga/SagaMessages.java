@@ -53,11 +53,14 @@ public final class SagaMessages {
         public static final String TYPE = "bank.inquiry";
     }
 
-    public record LedgerSettle(UUID transferId, long amountMinor, String currency, String externalRef) {
+    /** {@code valueDate}: which day's bank statement the ledger's reconciliation expects this settle on. */
+    public record LedgerSettle(UUID transferId, long amountMinor, String currency, String externalRef,
+                               LocalDate valueDate) {
         public static final String TYPE = "ledger.settle";
     }
 
-    public record LedgerRelease(UUID transferId, long amountMinor, String currency) {
+    /** {@code externalRef}: set once the transfer was dispatched (null otherwise), so the ledger can name it. */
+    public record LedgerRelease(UUID transferId, long amountMinor, String currency, String externalRef) {
         public static final String TYPE = "ledger.release";
     }
 }

@@ -32,6 +32,8 @@ public class Transfer extends PanacheEntityBase {
     public LocalDate valueDate;
     public String externalRef;
     public String failureReason;
+    /** The trace of the accepting request, for ops; null when tracing was off. */
+    public String traceId;
     public Instant createdAt;
     public Instant updatedAt;
     public int responseStatus;

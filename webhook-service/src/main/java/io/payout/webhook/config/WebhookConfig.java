@@ -30,6 +30,12 @@ public interface WebhookConfig {
     @Max(LIBRARY_TOLERANCE_MS)
     long toleranceMs();
 
+    /** The largest page of {@code GET /v1/webhook-events} (events); larger is a 400. */
+    @WithDefault("200")
+    @Positive
+    @Max(1_000)
+    int eventsPageSizeMax();
+
     /**
      * The signing secrets accepted at once ({@code whsec_<base64>}, 24-64 key bytes each), so a secret can be rotated
      * without a window where the bank's webhooks bounce: add the new one, let the bank switch, drop the old one.
