@@ -13,9 +13,9 @@ say() { printf '[down] %s\n' "$*" >&2; }
 stop_timeout=${PAYOUT_STOP_TIMEOUT:-20}
 [[ $stop_timeout =~ ^[0-9]+$ ]] || { say "PAYOUT_STOP_TIMEOUT must be a number of seconds"; exit 2; }
 
-# signal every live service first, so that they shut down in parallel
+# signal every live process first (the services, the bank sandbox, the trace viewer), so they shut down in parallel
 stopping=()
-for svc in "${STACK_SERVICES[@]}"; do
+for svc in "${STACK_SERVICES[@]}" zipkin; do
   pid_file=$(stack_pid_file "$svc")
   [ -f "$pid_file" ] || continue
   if pid=$(stack_live_pid "$svc"); then

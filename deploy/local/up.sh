@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command for the whole local stack: PostgreSQL and RabbitMQ (installed from the OS packages if missing),
-# a build when the jars are missing or older than their sources, then the four services and the bank sandbox
-# in the `local` profile. Waits until every one is ready and prints how to use it.
+# a build when the jars are missing or older than their sources, then the trace viewer (Zipkin), the four services
+# and the bank sandbox in the `local` profile. Waits until every one is ready and prints how to use it.
 #
 # Idempotent: run it again and it starts only what is not running (e.g. a service that crashed or was killed).
 # deploy/local/down.sh stops what it started.
@@ -13,6 +13,7 @@
 #   PAYOUT_READY_TIMEOUT     seconds to wait for readiness (default 90)
 #   PAYOUT_HTTP_HOST         interface the services listen on (default 127.0.0.1: the dev JWT key is public)
 #   PAYOUT_JAVA_OPTS         extra JVM options for every process
+#   PAYOUT_ZIPKIN=0          no trace viewer (see lib/stack.sh; its port is PAYOUT_PORT_ZIPKIN, default 9411)
 #   ports, database names, vhost and run directory: see lib/stack.sh
 set -euo pipefail
 
@@ -29,7 +30,7 @@ http_host=${PAYOUT_HTTP_HOST:-127.0.0.1}
 public_key="$here/dev-keys/jwt-public.pem"
 
 # --- settings sanity: names end up in SQL and URLs, ports in -D options --------------------------------------------
-for svc in "${STACK_SERVICES[@]}"; do
+for svc in "${STACK_SERVICES[@]}" zipkin; do
   port=$(stack_port "$svc")
   if ! [[ $port =~ ^[0-9]{1,5}$ ]] || [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
     fail "port of $svc is '$port'"
@@ -153,6 +154,24 @@ for svc in "${STACK_SERVICES[@]}"; do
   [ -f "$(stack_jar "$svc")" ] || fail "$(stack_jar "$svc") missing: build first (./mvnw -DskipTests package)"
 done
 
+# --- the trace viewer's jar: Zipkin's server from Maven Central (through the local repository), fetched once ---------
+zipkin_jar=$(stack_jar zipkin)
+if stack_zipkin_enabled && [ ! -f "$zipkin_jar" ]; then
+  say "fetching the trace viewer (io.zipkin:zipkin-server:$STACK_ZIPKIN_VERSION:exec)"
+  fetch_dir=$(mktemp -d "${TMPDIR:-/tmp}/payout-zipkin.XXXXXX")
+  # copied beside the final name and moved, so an interrupted fetch never leaves half a jar to run
+  if (cd "$STACK_ROOT" && JAVA_HOME="$java_home" ./mvnw -q -B -N \
+      org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+      -Dartifact="io.zipkin:zipkin-server:$STACK_ZIPKIN_VERSION:jar:exec" -DoutputDirectory="$fetch_dir" >&2); then
+    mkdir -p "$(dirname "$zipkin_jar")"
+    mv -f "$fetch_dir/$(basename "$zipkin_jar")" "$zipkin_jar"
+    rm -rf "$fetch_dir"
+  else
+    rm -rf "$fetch_dir"
+    fail "could not fetch zipkin-server (PAYOUT_ZIPKIN=0 starts the stack without the trace viewer)"
+  fi
+fi
+
 # --- start what is not running ---------------------------------------------------------------------------------------
 mkdir -p "$run_dir"
 
@@ -178,6 +197,12 @@ start_service() {
   local props=(-Dquarkus.profile=local -Dquarkus.http.port="$port" -Dquarkus.http.host="$http_host")
   if [ -n "$db" ]; then
     props+=(-Dpayout.db.name="$db" -Drabbitmq-virtual-host="$(stack_vhost)")
+    # spans go to this stack's trace viewer (platform tracing); without it, nowhere
+    if stack_zipkin_enabled; then
+      props+=(-Dpayout.tracing.zipkin.endpoint="http://127.0.0.1:$(stack_port zipkin)/api/v2/spans")
+    else
+      props+=(-Dpayout.tracing.zipkin.enabled=false)
+    fi
   fi
   case $svc in
     bank-adapter-service) props+=(-Dpayout.bank.base-url="http://127.0.0.1:$(stack_port bank-sandbox)") ;;
@@ -195,14 +220,54 @@ start_service() {
   started_now+=("$svc")
 }
 
+processes=("${STACK_SERVICES[@]}")
+if stack_zipkin_enabled; then processes+=(zipkin); fi
+
 # every port first, so that a conflict starts nothing
-for svc in "${STACK_SERVICES[@]}"; do
+for svc in "${processes[@]}"; do
   if ! stack_live_pid "$svc" >/dev/null && port_in_use "$(stack_port "$svc")"; then
     fail "$svc: port $(stack_port "$svc") is taken by a process this stack did not start (PAYOUT_PORT_* to move it)"
   fi
 done
 
 started_now=()
+# The trace viewer first, and ready before any service starts: the Zipkin exporter drops (does not retry) a batch it
+# cannot deliver. Small heap; in-memory storage capped well below that; loopback only.
+start_zipkin() {
+  local port log pid_file pid
+  port=$(stack_port zipkin)
+  log=$(stack_log_file zipkin)
+  pid_file=$(stack_pid_file zipkin)
+  if pid=$(stack_live_pid zipkin); then
+    say "zipkin already running (pid $pid, port $port)"
+    return 0
+  fi
+  rm -f "$pid_file"
+  [ ! -f "$log" ] || mv -f "$log" "$log.1"
+  # In-memory storage evicts the oldest traces past max-spans; a transfer makes ~65 spans (SQL included), so 25 000
+  # keeps the last few hundred transfers within the heap (100 000 ran out of 128 MB after the system tests' 700+).
+  # Out of memory it exits instead of limping on: up.sh starts it again.
+  nohup setsid "$java_bin" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError \
+    -jar "$zipkin_jar" \
+    "--armeria.ports[0].port=$port" "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].protocols[0]=http" \
+    --zipkin.storage.mem.max-spans=25000 </dev/null >"$log" 2>&1 &
+  echo $! >"$pid_file"
+  say "zipkin starting (pid $!, port $port, log ${log#"$PWD"/})"
+  started_now+=(zipkin)
+}
+if stack_zipkin_enabled; then
+  start_zipkin
+  zipkin_deadline=$(($(date +%s) + ready_timeout))
+  until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$(stack_port zipkin)/health" 2>/dev/null; do
+    if ! stack_live_pid zipkin >/dev/null; then
+      tail -n 40 "$(stack_log_file zipkin)" >&2 2>/dev/null || true
+      fail "zipkin exited (PAYOUT_ZIPKIN=0 starts the stack without it)"
+    fi
+    [ "$(date +%s)" -lt "$zipkin_deadline" ] || fail "zipkin not ready after $ready_timeout s ($(stack_log_file zipkin))"
+    sleep 1
+  done
+fi
+
 for svc in "${STACK_SERVICES[@]}"; do
   start_service "$svc"
 done
@@ -273,6 +338,10 @@ for svc in "${STACK_SERVICES[@]}"; do
   printf '  %-21s %-23s swagger %s/q/swagger-ui  metrics %s/q/metrics  health %s/q/health/ready\n' \
     "$svc" "$base" "$base" "$base" "$base"
 done
+if stack_zipkin_enabled; then
+  printf '  %-21s %-23s traces  %s/zipkin/\n' zipkin "http://localhost:$(stack_port zipkin)" \
+    "http://localhost:$(stack_port zipkin)"
+fi
 cat <<EOF
 
 Create a transfer (client-a):
@@ -288,6 +357,16 @@ Watch it (the id is in the answer and its Location header):
   curl -s $api/v1/transfers/<id> -H "Authorization: Bearer \$($token_cmd client-a)"
   tail -f $run_dir/*.log
 
+EOF
+if stack_zipkin_enabled; then
+  cat <<EOF
+Its trace (all four services, the bank call and the webhook's work; trace_id is in the transfer resource):
+
+  http://localhost:$(stack_port zipkin)/zipkin/traces/<trace_id>
+
+EOF
+fi
+cat <<EOF
 Ops page (a transfer's whole journey, anomalies, stuck transfers, dead letters): log in with the token
 that "$token_cmd me ops" prints, at
 

@@ -9,6 +9,8 @@
 #   PAYOUT_DB_TRANSFER    PAYOUT_DB_LEDGER    PAYOUT_DB_BANK_ADAPTER    PAYOUT_DB_WEBHOOK
 #                         database names                  (default transfer ledger bank_adapter webhook)
 #   PAYOUT_VHOST          RabbitMQ virtual host           (default payout)
+#   PAYOUT_PORT_ZIPKIN    the trace viewer's HTTP port    (default 9411)
+#   PAYOUT_ZIPKIN=0       do not start the trace viewer (the services then export nothing locally)
 
 STACK_LOCAL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STACK_ROOT=$(cd "$STACK_LOCAL_DIR/../.." && pwd)
@@ -16,6 +18,11 @@ STACK_ROOT=$(cd "$STACK_LOCAL_DIR/../.." && pwd)
 # the order services are started in and listed
 # shellcheck disable=SC2034  # used by the scripts that source this file
 STACK_SERVICES=(transfer-service ledger-service bank-adapter-service webhook-service bank-sandbox)
+
+# The local trace viewer: Zipkin's server, an executable jar from Maven Central, fetched once into a cache that
+# survives down.sh (deploy/local/target, ignored by git). In-memory storage: traces are gone when it stops.
+STACK_ZIPKIN_VERSION=3.6.1
+stack_zipkin_enabled() { [ "${PAYOUT_ZIPKIN:-1}" != 0 ]; }
 
 stack_run_dir() {
   local d=${PAYOUT_RUN_DIR:-$STACK_LOCAL_DIR/.run}
@@ -33,7 +40,12 @@ stack_module() {
   esac
 }
 
-stack_jar() { printf '%s/%s/target/quarkus-app/quarkus-run.jar\n' "$STACK_ROOT" "$(stack_module "$1")"; }
+stack_jar() {
+  case $1 in
+    zipkin) printf '%s/target/zipkin-server-%s-exec.jar\n' "$STACK_LOCAL_DIR" "$STACK_ZIPKIN_VERSION" ;;
+    *) printf '%s/%s/target/quarkus-app/quarkus-run.jar\n' "$STACK_ROOT" "$(stack_module "$1")" ;;
+  esac
+}
 
 stack_port() {
   case $1 in
@@ -42,6 +54,7 @@ stack_port() {
     bank-adapter-service) echo "${PAYOUT_PORT_BANK_ADAPTER:-8082}" ;;
     webhook-service) echo "${PAYOUT_PORT_WEBHOOK:-8083}" ;;
     bank-sandbox) echo "${PAYOUT_PORT_SANDBOX:-8090}" ;;
+    zipkin) echo "${PAYOUT_PORT_ZIPKIN:-9411}" ;;
     *) return 1 ;;
   esac
 }

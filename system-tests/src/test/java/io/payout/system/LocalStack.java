@@ -13,16 +13,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * All five processes started exactly the way {@code deploy/local/up.sh} starts them, but isolated: their own
+ * All six processes (four services, the bank sandbox, the trace viewer) started exactly the way {@code deploy/local/up.sh} starts them, but isolated: their own
  * ports, databases, vhost and run directory, so a developer's stack on the default ports is never touched.
  * The databases and vhost are created here and dropped on {@link #stop()}.
  */
 public final class LocalStack {
     public static final Path ROOT = Path.of(System.getProperty("payout.repo.root", "..")).toAbsolutePath().normalize();
 
-    /** Service name → port, offset from the defaults so a developer's local stack can keep running. */
+    /**
+     * Service name → port, offset from the defaults so a developer's local stack can keep running
+     * ({@code -Dpayout.it.port-offset} moves them all, so two checkouts can run their system tests at once).
+     */
+    private static final int OFFSET = Integer.getInteger("payout.it.port-offset", 0);
     private static final Map<String, Integer> PORTS = Map.of(
-            "transfer", 18080, "ledger", 18081, "bank_adapter", 18082, "webhook", 18083, "sandbox", 18090);
+            "transfer", 18080 + OFFSET, "ledger", 18081 + OFFSET, "bank_adapter", 18082 + OFFSET,
+            "webhook", 18083 + OFFSET, "sandbox", 18090 + OFFSET, "zipkin", 19411 + OFFSET);
 
     /** A DISPATCHED transfer without a result becomes EXPIRED after this long in the test stack. */
     public static final long EXPIRE_AFTER_MS = 5000;
@@ -108,6 +113,7 @@ public final class LocalStack {
         env.put("PAYOUT_PORT_BANK_ADAPTER", PORTS.get("bank_adapter").toString());
         env.put("PAYOUT_PORT_WEBHOOK", PORTS.get("webhook").toString());
         env.put("PAYOUT_PORT_SANDBOX", PORTS.get("sandbox").toString());
+        env.put("PAYOUT_PORT_ZIPKIN", PORTS.get("zipkin").toString());
         env.put("PAYOUT_DB_TRANSFER", databases.get("transfer"));
         env.put("PAYOUT_DB_LEDGER", databases.get("ledger"));
         env.put("PAYOUT_DB_BANK_ADAPTER", databases.get("bank_adapter"));

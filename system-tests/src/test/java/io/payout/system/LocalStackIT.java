@@ -71,12 +71,14 @@ class LocalStackIT {
     void upAgainRestartsOnlyAKilledService() throws Exception {
         long ledgerBefore = stack.pid("ledger-service");
         long transferBefore = stack.pid("transfer-service");
+        long zipkinBefore = stack.pid("zipkin");
         ProcessHandle.of(transferBefore).ifPresent(ProcessHandle::destroyForcibly);
         await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(transferBefore).isEmpty());
 
         stack.up();
 
         assertThat(stack.pid("ledger-service")).isEqualTo(ledgerBefore);
+        assertThat(stack.pid("zipkin")).isEqualTo(zipkinBefore);
         assertThat(stack.pid("transfer-service")).isNotEqualTo(transferBefore);
         given().baseUri(stack.url("transfer")).when().get("/q/health/ready").then().statusCode(200);
         RestAssured.reset();

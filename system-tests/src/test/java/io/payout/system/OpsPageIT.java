@@ -8,7 +8,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,13 +35,10 @@ class OpsPageIT {
 
     @Test
     void anOperatorSeesASettledTransfersWholeJourneyInTheBrowser() throws Exception {
-        String client = "client-" + UUID.randomUUID();
-        String token = payout.token(client);
-        String account = payout.fundedAccount(client, 100_000);
-        String id = payout.postTransfer(token, UUID.randomUUID().toString(), account, "12345678901234", "15000")
-                .then().statusCode(201).extract().path("id");
-        assertThat(payout.awaitTerminal(token, id)).isEqualTo("SETTLED");
-        String ref = payout.transfer(token, id).path("external_ref");
+        Payout.Finished t = payout.transferToTheEnd("12345678901234", "15000");
+        assertThat(t.state()).isEqualTo("SETTLED");
+        String id = t.id();
+        String ref = t.externalRef();
         // the bank's webhook may still be on its way after the synchronous answer settled the transfer
         await().atMost(Payout.SETTLE_WAIT).until(() -> !webhookEvents(ref).isEmpty());
         String eventId = webhookEvents(ref).get(0);
@@ -53,9 +49,9 @@ class OpsPageIT {
         assertThat(dom).contains("<span class=\"state\" id=\"state\">SETTLED</span>");
         assertThat(section(dom, "history")).contains("PENDING").contains("SETTLED");
         String postings = section(dom, "postings");
-        assertThat(postings).contains("<td>HOLD</td>").contains("<td>SETTLE</td>").contains(account)
+        assertThat(postings).contains("<td>HOLD</td>").contains("<td>SETTLE</td>").contains(t.account())
                 .contains("-15000").doesNotContain("unavailable");
-        assertThat(section(dom, "transfer")).contains(ref).contains(client);
+        assertThat(section(dom, "transfer")).contains(ref).contains(t.client());
         assertThat(section(dom, "dispatch")).contains(ref).doesNotContain("unavailable");
         assertThat(section(dom, "webhooks")).contains(eventId).contains(ref).doesNotContain("unavailable");
         assertThat(section(dom, "trace")).containsPattern("trace_id: <code id=\"trace-id\">([0-9a-f]{32}|—)</code>");
@@ -66,13 +62,10 @@ class OpsPageIT {
 
     @Test
     void anOperatorSeesTheDashboardAndFindsATransferByItsExternalRef() throws Exception {
-        String client = "client-" + UUID.randomUUID();
-        String token = payout.token(client);
-        String account = payout.fundedAccount(client, 100_000);
-        String id = payout.postTransfer(token, UUID.randomUUID().toString(), account, "12345678901234", "15000")
-                .then().statusCode(201).extract().path("id");
-        assertThat(payout.awaitTerminal(token, id)).isEqualTo("SETTLED");
-        String ref = payout.transfer(token, id).path("external_ref");
+        Payout.Finished t = payout.transferToTheEnd("12345678901234", "15000");
+        assertThat(t.state()).isEqualTo("SETTLED");
+        String id = t.id();
+        String ref = t.externalRef();
 
         String dashboard = HeadlessChromium.dumpDom(loginLink("/ops"));
 

@@ -1,6 +1,7 @@
 package io.payout.system;
 
 import com.standardwebhooks.Webhook;
+import io.payout.testsupport.Metrics;
 import io.payout.testsupport.Rows;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -58,6 +59,27 @@ public final class Payout {
             return "SETTLED".equals(state) || "FAILED".equals(state);
         });
         return transfer(token, id).path("state");
+    }
+
+    /** A transfer that reached its end, as its client sees it. */
+    public record Finished(String id, String client, String token, String account, String state, String externalRef,
+                           String traceId, String valueDate) {
+    }
+
+    /**
+     * A fresh client with a fresh account funded with 100 000 posts one transfer to {@code accountNumber} and waits
+     * until it is SETTLED or FAILED.
+     */
+    public Finished transferToTheEnd(String accountNumber, String amount) {
+        String client = "client-" + UUID.randomUUID();
+        String token = token(client);
+        String account = fundedAccount(client, 100_000);
+        String id = postTransfer(token, UUID.randomUUID().toString(), account, accountNumber, amount)
+                .then().statusCode(201).extract().path("id");
+        String state = awaitTerminal(token, id);
+        var view = transfer(token, id).jsonPath();
+        return new Finished(id, client, token, account, state, view.getString("external_ref"), view.getString("trace_id"),
+                view.getString("value_date"));
     }
 
     public RequestSpecification ops(String service) {
@@ -138,13 +160,8 @@ public final class Payout {
     public double metric(String name, String labelFilter) {
         double sum = 0;
         for (String svc : List.of("transfer", "ledger", "bank_adapter", "webhook")) {
-            String text = given().baseUri(stack.url(svc)).when().get("/q/metrics").then().statusCode(200)
-                    .extract().asString();
-            for (String line : text.split("\n")) {
-                if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(labelFilter)) {
-                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
+            sum += Metrics.in(given().baseUri(stack.url(svc)).when().get("/q/metrics").then().statusCode(200)
+                    .extract().asString(), name, labelFilter);
         }
         return sum;
     }

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.payout.system.BankFaults.rule;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -138,17 +137,11 @@ class ReconciliationIT {
     }
 
     private Terminal transfer(String accountNumber, String amount) {
-        String client = "client-" + UUID.randomUUID();
-        String token = payout.token(client);
-        String account = payout.fundedAccount(client, 100_000);
-        String id = payout.postTransfer(token, UUID.randomUUID().toString(), account, accountNumber, amount)
-                .then().statusCode(201).extract().path("id");
-        String state = payout.awaitTerminal(token, id);
+        Payout.Finished t = payout.transferToTheEnd(accountNumber, amount);
         // the ledger's settle/release follows the final state by one message
         await().atMost(Payout.SETTLE_WAIT).until(() -> payout.count("ledger",
-                "select count(*) from postings where transfer_id = ?::uuid and kind in ('SETTLE', 'RELEASE')", id) == 1);
-        JsonPath view = payout.transfer(token, id).jsonPath();
-        return new Terminal(id, view.getString("external_ref"), state, view.getString("value_date"));
+                "select count(*) from postings where transfer_id = ?::uuid and kind in ('SETTLE', 'RELEASE')", t.id()) == 1);
+        return new Terminal(t.id(), t.externalRef(), t.state(), t.valueDate());
     }
 
     private static void amend(String amendment) {

@@ -184,6 +184,23 @@ public abstract class DeadLetterContract {
     }
 
     @Test
+    public void aKeptDeadLetterIsCountedOpenUntilItIsReplayed() {
+        String queue = fakeQueue();
+        String open = "payout_dead_letters_open";
+        String label = "queue=\"" + queue + "\"";
+        UUID first = UUID.randomUUID();
+        deadLetter(queue, first, UUID.randomUUID().toString(), Instant.now());
+        deadLetter(queue, UUID.randomUUID(), UUID.randomUUID().toString(), Instant.now());
+        DeadLetterRows.await(database(), k -> first.equals(k.id()));
+
+        // the gauge is re-read from the table every payout.dead-letters.gauge-interval-ms
+        await().atMost(WAIT).until(() -> metric(open, label) == 2);
+
+        replay(first, "counted as replayed afterwards").then().statusCode(200);
+        await().atMost(WAIT).until(() -> metric(open, label) == 1);
+    }
+
+    @Test
     public void everyReplayIsAuditedAndTheAuditTrailIsAppendOnly() throws SQLException {
         UUID id = UUID.randomUUID();
         String queue = fakeQueue();
@@ -302,11 +319,7 @@ public abstract class DeadLetterContract {
 
     /** The sum of a metric's samples whose labels contain {@code labels}; 0 when there is none yet. */
     protected static double metric(String name, String labels) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return text.lines()
-                .filter(l -> l.startsWith(name + "{") && l.contains(labels))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return Metrics.sum(name, labels);
     }
 
     protected static String database() {

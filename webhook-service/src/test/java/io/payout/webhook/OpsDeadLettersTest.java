@@ -15,8 +15,8 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
- * webhook-service consumes no queue, so it keeps no dead letters; it still serves the platform's ops API like every
- * service (the tables exist, the lists are empty) so ops tooling needs no special case.
+ * webhook-service serves the platform's ops API like every service (its one consumer queue, webhook.dispatches, keeps
+ * its dead letters): with nothing dead-lettered the lists are empty and a replay of an unknown id is refused.
  */
 @QuarkusTest
 @WithTestResource(ServiceTestResource.class)

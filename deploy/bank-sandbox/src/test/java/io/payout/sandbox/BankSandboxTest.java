@@ -168,6 +168,20 @@ class BankSandboxTest {
         assertThat(catchVerify(d.body().replace("15000", "15001"), d)).isNotNull();
     }
 
+    /** A real bank propagates none of our trace context, so its webhook starts a trace of its own at webhook-service. */
+    @Test
+    void theWebhookCarriesNoneOfTheCallersTraceContext() {
+        String ref = newRef();
+        given().contentType(ContentType.JSON)
+                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .header("tracestate", "payout=1")
+                .body(order(ref, "12345678901234", 15000)).post("/v2/transfers").then().statusCode(200);
+        await().atMost(WAIT).until(() -> !WebhookReceiver.about(ref).isEmpty());
+
+        WebhookReceiver.Delivery d = WebhookReceiver.about(ref).get(0);
+        assertThat(d.headers()).doesNotContainKeys("traceparent", "tracestate", "baggage");
+    }
+
     @Test
     void aRefusedDeliveryIsRetriedWithTheSameEventId() {
         String ref = newRef();

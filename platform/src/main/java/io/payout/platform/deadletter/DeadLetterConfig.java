@@ -21,4 +21,8 @@ public interface DeadLetterConfig {
     /** The largest replay request body. */
     @WithDefault("4096")
     int bodySizeMaxBytes();
+
+    /** How often {@code payout_dead_letters_open} is re-read from {@code dead_letters}. */
+    @WithDefault("5000")
+    long gaugeIntervalMs();
 }

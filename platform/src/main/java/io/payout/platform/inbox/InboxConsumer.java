@@ -2,6 +2,7 @@ package io.payout.platform.inbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.payout.platform.db.AfterCommit;
 import io.payout.platform.deadletter.DeadLetterHeaders;
 import io.payout.platform.outbox.Envelope;
 import io.payout.platform.outbox.Ids;
@@ -67,11 +68,13 @@ public class InboxConsumer {
                     if (handler == null) {
                         throw new PoisonMessage("no handler for message type '" + envelope.type() + "' in " + queue);
                     }
-                    // Panache's transaction, so handlers may also use Panache repositories on the same session
-                    return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> firstTime(session, queue, envelope)
+                    // Panache's transaction, so handlers may also use Panache repositories on the same session;
+                    // what handlers count (AfterCommit.run) is counted only if it commits
+                    return AfterCommit.transaction(() -> Panache.getSession().flatMap(session -> firstTime(session, queue, envelope)
                             .flatMap(first -> {
                                 if (!first) {
-                                    registry.counter("payout_duplicates_blocked", "layer", "inbox", "outcome", "redelivered").increment();
+                                    AfterCommit.run(() -> registry.counter("payout_duplicates_blocked",
+                                            "layer", "inbox", "outcome", "redelivered").increment());
                                     return Uni.createFrom().voidItem();
                                 }
                                 return handler.handle(session, envelope);

@@ -29,4 +29,8 @@ public interface OutboxConfig {
     /** The NOTIFY channel the outbox insert trigger signals (see each service's V1 migration). */
     @WithDefault("outbox")
     String notifyChannel();
+
+    /** How often {@code payout_outbox_lag_seconds} and {@code payout_outbox_backlog} are re-read from the table. */
+    @WithDefault("5000")
+    long gaugeIntervalMs();
 }

@@ -10,7 +10,10 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
-/** The transfer resource as the API shows it (snake_case on the wire). */
+/**
+ * The transfer resource as the API shows it (snake_case on the wire). {@code traceId} is the trace of the POST that
+ * created it, which the whole saga continues: the key to its trace in the trace viewer (docs/operating.md "Traces").
+ */
 public record TransferView(
         UUID id,
         String clientRequestId,
@@ -24,6 +27,7 @@ public record TransferView(
         LocalDate valueDate,
         String externalRef,
         String failureReason,
+        String traceId,
         Instant createdAt,
         Instant updatedAt,
         List<Step> history) {
@@ -38,7 +42,7 @@ public record TransferView(
         return new TransferView(t.id, t.clientRequestId, t.state, !t.state.terminal(), t.sourceAccount,
                 new Destination(t.destBankCode, t.destAccountNumber),
                 Currencies.format(t.amountMinor, t.currency), t.currency, t.memo, t.valueDate, t.externalRef,
-                t.failureReason, t.createdAt, t.updatedAt,
+                t.failureReason, t.traceId, t.createdAt, t.updatedAt,
                 history.stream().map(h -> new Step(h.state, h.at)).toList());
     }
 }

@@ -28,6 +28,10 @@ public interface TransferConfig {
     @WithDefault("Asia/Seoul")
     ZoneId valueDateZone();
 
+    /** How often {@code payout_transfers{state}} and {@code payout_transfers_oldest_seconds{state}} are re-read. */
+    @WithDefault("5000")
+    long gaugeIntervalMs();
+
     interface CurrencyLimits {
         /** Largest amount of one transfer, in minor units of the currency. */
         long amountMaxMinor();

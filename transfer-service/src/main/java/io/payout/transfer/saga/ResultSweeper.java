@@ -6,6 +6,7 @@ import io.payout.transfer.state.TransferEvent;
 import io.payout.transfer.state.TransferTransitions;
 import io.payout.transfer.state.TransferTransitions.Facts;
 import io.payout.transfer.state.TransferTransitions.Outcome;
+import io.payout.platform.db.AfterCommit;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -69,7 +70,8 @@ public class ResultSweeper {
 
     /** One sweep: expire what waited too long, then re-ask the bank where the back-off has run out. */
     public Uni<Void> sweep() {
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(this::expire))
+        // AfterCommit: the transitions' metrics count only what committed
+        return AfterCommit.transaction(() -> Panache.getSession().flatMap(this::expire))
                 .flatMap(x -> Panache.withTransaction(() -> Panache.getSession().flatMap(this::inquireAgain)));
     }
 

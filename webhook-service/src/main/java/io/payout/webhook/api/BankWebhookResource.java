@@ -8,6 +8,7 @@ import io.payout.platform.problem.ProblemType;
 import io.payout.webhook.config.WebhookConfig;
 import io.payout.webhook.event.EventStore;
 import io.payout.webhook.event.ReceivedWebhook;
+import io.payout.webhook.trace.TransferTraces;
 import io.payout.webhook.verify.SignatureRejected;
 import io.payout.webhook.verify.SignatureVerifier;
 import io.payout.webhook.verify.VerifiedWebhook;
@@ -67,14 +68,16 @@ public class BankWebhookResource {
     private final EventStore store;
     private final WebhookConfig config;
     private final RejectionMetrics rejections;
+    private final TransferTraces traces;
     private final Clock clock = Clock.systemUTC();
 
     public BankWebhookResource(SignatureVerifier verifier, EventStore store, WebhookConfig config,
-                               RejectionMetrics rejections) {
+                               RejectionMetrics rejections, TransferTraces traces) {
         this.verifier = verifier;
         this.store = store;
         this.config = config;
         this.rejections = rejections;
+        this.traces = traces;
     }
 
     @POST
@@ -107,7 +110,9 @@ public class BankWebhookResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> receive(byte[] body, @Context HttpHeaders headers) {
         return Uni.createFrom().item(() -> accept(body == null ? new byte[0] : body, headers))
-                .flatMap(store::store)
+                // stored and forwarded within the transfer's trace when its bank call is known (trace/TransferTraces)
+                .flatMap(event -> traces.within(event.result() == null ? null : event.result().bankTranId(),
+                        () -> store.store(event)))
                 .map(outcome -> Response.ok(WebhookAnswer.of(outcome), MediaType.APPLICATION_JSON_TYPE).build())
                 .onFailure(ProblemException.class).recoverWithItem(e -> refuse((ProblemException) e));
     }
