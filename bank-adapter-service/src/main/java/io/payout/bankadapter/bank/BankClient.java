@@ -1,5 +1,6 @@
 package io.payout.bankadapter.bank;
 
+import io.payout.platform.api.JsonResponses;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -294,7 +295,7 @@ public class BankClient {
                             operation + " took longer than " + timeout.toMillis() + " ms"))
                     .map(response -> {
                         try (response) {
-                            return reader.read(response.getStatus(), json(response));
+                            return reader.read(response.getStatus(), JsonResponses.objectOrNull(mapper, response));
                         }
                     })
                     .onFailure().transform(failure -> {
@@ -340,22 +341,6 @@ public class BankClient {
             return new BankUnavailable(Kind.TIMEOUT, operation + " took longer than " + timeout.toMillis() + " ms");
         }
         return failure;
-    }
-
-    private JsonNode json(Response response) {
-        if (!response.hasEntity()) {
-            return null;
-        }
-        String text = response.readEntity(String.class);
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode node = mapper.readTree(text);
-            return node != null && node.isObject() ? node : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 
     private static BankUnavailable unusable(int status, JsonNode json) {

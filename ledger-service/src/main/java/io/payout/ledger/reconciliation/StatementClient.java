@@ -1,5 +1,6 @@
 package io.payout.ledger.reconciliation;
 
+import io.payout.platform.api.JsonResponses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payout.ledger.config.ReconciliationConfig;
@@ -65,7 +66,7 @@ public class StatementClient {
 
     private Page read(Response response, LocalDate date, int page, int size) {
         int status = response.getStatus();
-        JsonNode body = json(response);
+        JsonNode body = JsonResponses.objectOrNull(mapper, response);
         if (status != 200) {
             String said = body == null ? "" : ": " + body.path("code").asText("") + " " + body.path("detail").asText("");
             throw new StatementUnavailable(status == 503 ? 503 : 502, switch (status / 100) {
@@ -132,21 +133,5 @@ public class StatementClient {
 
     private static StatementUnavailable invalid(int page, String why) {
         return new StatementUnavailable(502, "bank-adapter's statement page " + page + " breaks the contract: " + why);
-    }
-
-    private JsonNode json(Response response) {
-        if (!response.hasEntity()) {
-            return null;
-        }
-        String text = response.readEntity(String.class);
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode node = mapper.readTree(text);
-            return node != null && node.isObject() ? node : null;
-        } catch (Exception e) {
-            return null;
-        }
     }
 }

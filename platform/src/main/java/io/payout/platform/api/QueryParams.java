@@ -1,6 +1,7 @@
 package io.payout.platform.api;
 
 import io.payout.platform.problem.FieldError;
+import io.payout.platform.problem.ProblemException;
 
 import java.util.List;
 
@@ -30,5 +31,16 @@ public final class QueryParams {
         }
         errors.add(new FieldError(name, "OUT_OF_RANGE", "must be an integer from " + min + " to " + max));
         return fallback;
+    }
+
+    /**
+     * A page request already converted by JAX-RS: {@code page} from 0, {@code size} from 1 to {@code sizeMax}.
+     * Otherwise a 400 problem naming the first bad one.
+     */
+    public static void checkPage(int page, int size, int sizeMax) {
+        if (page < 0 || size < 1 || size > sizeMax) {
+            throw ProblemException.validation(List.of(new FieldError(page < 0 ? "page" : "size", "OUT_OF_RANGE",
+                    "page must be >= 0 and size between 1 and " + sizeMax)));
+        }
     }
 }

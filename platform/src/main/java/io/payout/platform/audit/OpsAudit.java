@@ -1,11 +1,11 @@
 package io.payout.platform.audit;
 
+import io.payout.platform.api.QueryParams;
 import io.payout.platform.db.SqlValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payout.platform.outbox.Ids;
-import io.payout.platform.problem.FieldError;
 import io.payout.platform.problem.ProblemException;
 import io.payout.platform.tracing.TraceIds;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -15,7 +15,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.hibernate.reactive.mutiny.Mutiny;
 
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -82,10 +81,10 @@ public class OpsAudit {
 
     /** The trail newest first, optionally one action only; in a session of its own. */
     public Uni<AuditPage> page(String action, int page, int size) {
-        if (page < 0 || size < 1 || size > config.pageSizeMax()) {
-            return Uni.createFrom().failure(ProblemException.validation(List.of(new FieldError(
-                    page < 0 ? "page" : "size", "OUT_OF_RANGE",
-                    "page must be >= 0 and size between 1 and " + config.pageSizeMax()))));
+        try {
+            QueryParams.checkPage(page, size, config.pageSizeMax());
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
         }
         boolean filtered = action != null && !action.isBlank();
         String sql = "select id, at, actor, action, target, reason, details::text, trace_id from ops_audit"

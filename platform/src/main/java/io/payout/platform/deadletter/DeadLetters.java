@@ -1,5 +1,6 @@
 package io.payout.platform.deadletter;
 
+import io.payout.platform.api.QueryParams;
 import io.payout.platform.db.SqlValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -78,7 +79,7 @@ public class DeadLetters {
         String stateFilter;
         try {
             stateFilter = stateFilter(state);
-            checkPage(page, size);
+            QueryParams.checkPage(page, size, config.pageSizeMax());
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
@@ -260,13 +261,6 @@ public class DeadLetters {
             default -> throw ProblemException.validation(List.of(new FieldError("state", "INVALID_VALUE",
                     "must be open, replayed or all")));
         };
-    }
-
-    private void checkPage(int page, int size) {
-        if (page < 0 || size < 1 || size > config.pageSizeMax()) {
-            throw ProblemException.validation(List.of(new FieldError(page < 0 ? "page" : "size", "OUT_OF_RANGE",
-                    "page must be >= 0 and size between 1 and " + config.pageSizeMax())));
-        }
     }
 
     /** One {@code dead_letters} row as read by {@link #COLUMNS}. */

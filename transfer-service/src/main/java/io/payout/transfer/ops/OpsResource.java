@@ -1,5 +1,6 @@
 package io.payout.transfer.ops;
 
+import io.payout.platform.api.QueryParams;
 import io.payout.platform.problem.FieldError;
 import io.payout.platform.problem.ProblemException;
 import io.payout.transfer.config.TransferConfig;
@@ -49,7 +50,7 @@ public class OpsResource {
     public Uni<StuckPage> stuck(@QueryParam("older_than") String olderThan,
                                 @QueryParam("page") @DefaultValue("0") int page,
                                 @QueryParam("size") @DefaultValue("50") int size) {
-        checkPage(page, size);
+        QueryParams.checkPage(page, size, config.pageSizeMax());
         Duration age;
         try {
             age = Duration.parse(olderThan == null ? "" : olderThan);
@@ -63,13 +64,6 @@ public class OpsResource {
         return queries.stuck(age, page, size).map(items -> new StuckPage(age.toString(), page, size, items));
     }
 
-    private void checkPage(int page, int size) {
-        if (page < 0 || size < 1 || size > config.pageSizeMax()) {
-            throw ProblemException.validation(List.of(new FieldError(page < 0 ? "page" : "size", "OUT_OF_RANGE",
-                    "page must be >= 0 and size between 1 and " + config.pageSizeMax())));
-        }
-    }
-
     @GET
     @Path("/anomalies")
     @WithSession
@@ -77,7 +71,7 @@ public class OpsResource {
     public Uni<AnomalyPage> anomalies(@QueryParam("transfer_id") UUID transferId,
                                       @QueryParam("page") @DefaultValue("0") int page,
                                       @QueryParam("size") @DefaultValue("50") int size) {
-        checkPage(page, size);
+        QueryParams.checkPage(page, size, config.pageSizeMax());
         return queries.anomalies(transferId, page, size).map(items -> new AnomalyPage(page, size, items));
     }
 }
