@@ -66,18 +66,12 @@ public abstract class DatabaseRoleContract {
     public void everyTableHasItsGrantsDecidedAndTheRoleHasNoOthers() {
         Map<String, Set<String>> expected = new TreeMap<>(grants());
         expected.put(FLYWAY_HISTORY, Set.of());
-        Map<String, Set<String>> actual = new TreeMap<>();
-        for (Map<String, Object> row : owner("""
+        Map<String, Set<String>> actual = privilegesByName("""
                 select c.relname as name, p.privilege
                   from pg_class c join pg_namespace n on n.oid = c.relnamespace
                   left join unnest(string_to_array(?, ',')) p (privilege) on has_table_privilege(?, c.oid, p.privilege)
                  where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'f')""",
-                String.join(",", TABLE_PRIVILEGES), runtimeRole())) {
-            Set<String> privileges = actual.computeIfAbsent((String) row.get("name"), t -> new TreeSet<>());
-            if (row.get("privilege") != null) {
-                privileges.add((String) row.get("privilege"));
-            }
-        }
+                String.join(",", TABLE_PRIVILEGES), runtimeRole());
         assertThat(actual).as("table -> privileges of " + runtimeRole() + " (a new table needs its grant decided"
                 + " in a migration and here)").isEqualTo(normalized(expected));
 
@@ -87,18 +81,12 @@ public abstract class DatabaseRoleContract {
                  where n.nspname = 'public' and x.grantee = to_regrole(?)""", runtimeRole()))
                 .as("column-level grants").isEmpty();
 
-        Map<String, Set<String>> sequencePrivileges = new TreeMap<>();
-        for (Map<String, Object> row : owner("""
+        Map<String, Set<String>> sequencePrivileges = privilegesByName("""
                 select c.relname as name, p.privilege
                   from pg_class c join pg_namespace n on n.oid = c.relnamespace
                   left join unnest(array['USAGE', 'SELECT', 'UPDATE']) p (privilege)
                          on has_sequence_privilege(?, c.oid, p.privilege)
-                 where n.nspname = 'public' and c.relkind = 'S'""", runtimeRole())) {
-            Set<String> privileges = sequencePrivileges.computeIfAbsent((String) row.get("name"), t -> new TreeSet<>());
-            if (row.get("privilege") != null) {
-                privileges.add((String) row.get("privilege"));
-            }
-        }
+                 where n.nspname = 'public' and c.relkind = 'S'""", runtimeRole());
         Map<String, Set<String>> expectedSequences = new TreeMap<>();
         sequencePrivileges.keySet().forEach(s -> expectedSequences.put(s, Set.of()));
         sequences().forEach(s -> expectedSequences.put(s, Set.of("USAGE")));
@@ -230,6 +218,18 @@ public abstract class DatabaseRoleContract {
             }
         });
         assertThat(owner(others)).containsExactly(Map.of("count", 0L));
+    }
+
+    /** Rows of (name, privilege or null) as name -> privileges; a name whose only row has null has none. */
+    private static Map<String, Set<String>> privilegesByName(String sql, Object... params) {
+        Map<String, Set<String>> byName = new TreeMap<>();
+        for (Map<String, Object> row : owner(sql, params)) {
+            Set<String> privileges = byName.computeIfAbsent((String) row.get("name"), n -> new TreeSet<>());
+            if (row.get("privilege") != null) {
+                privileges.add((String) row.get("privilege"));
+            }
+        }
+        return byName;
     }
 
     private static Map<String, Set<String>> normalized(Map<String, Set<String>> m) {
