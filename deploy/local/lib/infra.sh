@@ -68,8 +68,8 @@ SQL
   done
 }
 
-# One runtime role per service: it may log in and nothing else (no superuser, no CREATEDB/CREATEROLE, inherits from
-# no role, member of none); every grant it has comes from its service's migrations. Re-running brings an existing
+# One runtime role per service: it may log in and nothing else (no superuser, no CREATEDB/CREATEROLE, NOINHERIT);
+# every grant it has comes from its service's migrations. Re-running brings an existing
 # role back to exactly these attributes and its DEV-ONLY password.
 ensure_runtime_roles() {
   local role
