@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
 # Makes PostgreSQL and RabbitMQ available on this machine the same way for deploy/local/up.sh and .ci/run:
-# install from the OS packages when missing, start when stopped, create the payout role, databases and vhost.
+# install from the OS packages when missing, start when stopped, create the roles, databases and vhost.
 # Idempotent. Source it, then call ensure_infra.
+#
+# Database roles (docs/operating.md "Database roles"): PAYOUT_DB_USER owns the databases and everything in them and is
+# used only by Flyway at start-up (and by the tests to create their databases); each service runs as its own runtime
+# role (PAYOUT_DB_RUNTIME_ROLES), which owns nothing and gets its table grants from the service's migrations.
+# DEV-ONLY passwords: the owner's is "payout", a runtime role's is "dev-only-<role>". They are public and only fit a
+# PostgreSQL on 127.0.0.1 of a developer machine or a CI runner; production roles are created by a DBA
+# (docs/operating.md) and their passwords reach the services through the environment.
 
 PAYOUT_DB_USER=${PAYOUT_DB_USER:-payout}
 PAYOUT_DB_PASSWORD=${PAYOUT_DB_PASSWORD:-payout}
+# the services' runtime roles, as named by payout.db.runtime-user in each service's application.properties
+PAYOUT_DB_RUNTIME_ROLES=${PAYOUT_DB_RUNTIME_ROLES:-"payout_transfer payout_ledger payout_bank_adapter payout_webhook"}
 PAYOUT_DATABASES=${PAYOUT_DATABASES:-"transfer ledger bank_adapter webhook"}
 PAYOUT_VHOST=${PAYOUT_VHOST:-payout}
 
@@ -49,12 +58,33 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 SQL
+  ensure_runtime_roles
   local db
   for db in $PAYOUT_DATABASES; do
     if ! as_postgres psql -tAq -d postgres -c "select 1 from pg_database where datname='$db'" | grep -q 1; then
       log "creating database $db"
       as_postgres createdb -O "$PAYOUT_DB_USER" "$db" || die "createdb $db"
     fi
+  done
+}
+
+# One runtime role per service: it may log in and nothing else (no superuser, no CREATEDB/CREATEROLE, NOINHERIT);
+# every grant it has comes from its service's migrations. Re-running brings an existing
+# role back to exactly these attributes and its DEV-ONLY password.
+ensure_runtime_roles() {
+  local role
+  for role in $PAYOUT_DB_RUNTIME_ROLES; do
+    [[ $role =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || die "runtime role name '$role' (use [a-z0-9_])"
+    as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL || die "cannot create role $role"
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
+    CREATE ROLE $role LOGIN;
+  END IF;
+END \$\$;
+-- DEV-ONLY password (local PostgreSQL only)
+ALTER ROLE $role LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS
+  PASSWORD 'dev-only-$role';
+SQL
   done
 }
 

@@ -72,6 +72,12 @@ stack_db() {
 
 stack_vhost() { echo "${PAYOUT_VHOST:-payout}"; }
 
+# Database roles (docs/operating.md "Database roles"): each service runs as its runtime role (payout_<service>, DEV-ONLY
+# password from its local profile) and migrates as the databases' owner, the one infra.sh set up (PAYOUT_DB_USER,
+# DEV-ONLY default payout/payout). Environment, not -D options: a password on a command line is visible to every user.
+export PAYOUT_DB_OWNER_USER="${PAYOUT_DB_USER:-payout}"
+export PAYOUT_DB_OWNER_PASSWORD="${PAYOUT_DB_PASSWORD:-payout}"
+
 # DEV-ONLY webhook signing secret shared by the sandbox (signs) and webhook-service (verifies); a real bank's secret
 # comes from the environment (PAYOUT_WEBHOOK_SECRET)
 stack_webhook_secret() { echo "${PAYOUT_WEBHOOK_SECRET:-whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMzJieXRlcyE=}"; }

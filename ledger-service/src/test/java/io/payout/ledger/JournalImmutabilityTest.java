@@ -4,6 +4,7 @@ import io.payout.testsupport.ServiceTestResource;
 import io.payout.testsupport.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -23,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The journal cannot be rewritten, even by the service's own database role over plain JDBC (the role the service
- * and its migrations run as): every UPDATE, DELETE and TRUNCATE of {@code entries} is refused by the append-only
- * triggers, and the entries are exactly what they were — same count, same sum, same rows.
+ * The journal cannot be rewritten. The service's own runtime role (the one it runs as) holds only SELECT and INSERT
+ * on {@code postings} and {@code entries}: every UPDATE, DELETE and TRUNCATE is refused by permission before any
+ * trigger. Even the owner of the tables (the migration role) is refused by the append-only triggers. Either way the
+ * entries are exactly what they were — same count, same sum, same rows.
  */
 @QuarkusTest
 @WithTestResource(ServiceTestResource.class)
@@ -38,7 +40,52 @@ class JournalImmutabilityTest {
               from entries""";
 
     @Test
-    void entriesCannotBeUpdatedDeletedOrTruncatedByTheServicesRole() throws Exception {
+    void theServicesRoleIsRefusedEveryRewriteOfTheJournalByPermission() throws Exception {
+        history();
+        String before = fingerprint() + "|" + digest(POSTINGS_DIGEST);
+        String role = ConfigProvider.getConfig().getValue("payout.db.runtime-user", String.class);
+        for (String sql : List.of(
+                "update entries set amount_minor = amount_minor + 1",
+                "update entries set account_id = account_id where id = (select min(id) from entries)",
+                "delete from entries where id = (select max(id) from entries)",
+                "truncate entries",
+                "update postings set external_ref = 'T991234560UFORGED00' where kind = 'SETTLE'",
+                "update postings set created_at = created_at - interval '1 day'",
+                "delete from postings where kind = 'DEPOSIT'",
+                "truncate entries, postings cascade",
+                // nor can it take the triggers away first
+                "alter table entries disable trigger entries_no_update_delete",
+                "drop trigger postings_no_update_delete on postings")) {
+            try (Connection c = TestInfra.connectAs(role, ServiceTestResource.database())) {
+                assertThatThrownBy(() -> execute(c, sql)).as(sql)
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as("insufficient_privilege: "
+                                + e.getMessage()).isEqualTo("42501"));
+            }
+            assertThat(fingerprint() + "|" + digest(POSTINGS_DIGEST)).as("journal after: " + sql).isEqualTo(before);
+        }
+    }
+
+    /** What the role may do, append, still obeys double entry: an unbalanced posting never commits. */
+    @Test
+    void theServicesRoleCanOnlyAppendBalancedPostings() throws Exception {
+        history();
+        String before = fingerprint();
+        String role = ConfigProvider.getConfig().getValue("payout.db.runtime-user", String.class);
+        try (Connection c = TestInfra.connectAs(role, ServiceTestResource.database())) {
+            c.setAutoCommit(false);
+            UUID posting = UUID.randomUUID();
+            execute(c, "insert into postings (id, kind, reference) values ('" + posting + "', 'DEPOSIT', 'r-" + posting
+                    + "')");
+            execute(c, "insert into entries (posting_id, account_id, amount_minor, currency)"
+                    + " values ('" + posting + "', 'funding:KRW', 1, 'KRW')");
+            assertThatThrownBy(c::commit).isInstanceOf(SQLException.class).hasMessageContaining("unbalanced");
+        }
+        assertThat(fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void entriesCannotBeUpdatedDeletedOrTruncatedEvenByTheirOwner() throws Exception {
         history();
         String before = fingerprint();
         assertThat(before).doesNotStartWith("0/");
@@ -98,9 +145,10 @@ class JournalImmutabilityTest {
     /**
      * Postings are append-only too (V5): reconciliation matches on a posting's external_ref and as_of replays by its
      * time, so rewriting its ref, kind, transfer or instant would rewrite history as much as an entry would.
+     * (The owner's connection: past the permissions, the triggers.)
      */
     @Test
-    void postingsCannotBeRewrittenByTheServicesRole() throws Exception {
+    void postingsCannotBeRewrittenEvenByTheirOwner() throws Exception {
         history();
         String before = count("select count(*) from postings") + "/" + digest(POSTINGS_DIGEST);
         for (String sql : List.of(
@@ -147,6 +195,7 @@ class JournalImmutabilityTest {
         }
     }
 
+    /** As the owner of the tables, past every permission: only the triggers stand in the way. */
     private static Connection connect() throws SQLException {
         return TestInfra.connect(ServiceTestResource.database());
     }

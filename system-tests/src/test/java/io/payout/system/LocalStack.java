@@ -86,6 +86,11 @@ public final class LocalStack {
         return databases.get(service);
     }
 
+    /** The role the service runs as (its payout.db.runtime-user in the local profile; deploy/local/lib/infra.sh). */
+    public String runtimeRole(String service) {
+        return "payout_" + service;
+    }
+
     /** Prints a local-profile token exactly as a developer would get it. */
     public String token(String clientId, String... roles) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("deploy/local/token.sh").toString(), clientId));

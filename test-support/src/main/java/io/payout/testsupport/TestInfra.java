@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -18,12 +19,19 @@ import java.util.UUID;
  * fresh vhost per test application, dropped afterwards. Connection settings come from the environment with the
  * local defaults that {@code .ci/run} and {@code deploy/local/up.sh} set up (role {@code payout}, guest on
  * 127.0.0.1, management API on 15672).
+ * <p>
+ * Two kinds of database role (docs/operating.md "Database roles"): {@link #connect} is the owner of the databases,
+ * which Flyway migrates as and tests assert with; {@link #connectAs} is a service's runtime role, which the service
+ * runs as and which may do only what its migrations grant.
  */
 public final class TestInfra {
     public static final String PG_HOST = env("PAYOUT_DB_HOST", "127.0.0.1");
     public static final String PG_PORT = env("PAYOUT_DB_PORT", "5432");
     public static final String PG_USER = env("PAYOUT_DB_USER", "payout");
     public static final String PG_PASSWORD = env("PAYOUT_DB_PASSWORD", "payout");
+    /** Every service's runtime role, as deploy/local/lib/infra.sh creates them (PAYOUT_DB_RUNTIME_ROLES). */
+    public static final List<String> RUNTIME_ROLES = List.of(
+            env("PAYOUT_DB_RUNTIME_ROLES", "payout_transfer payout_ledger payout_bank_adapter payout_webhook").split(" +"));
     public static final String MQ_HOST = env("PAYOUT_RABBITMQ_HOST", "127.0.0.1");
     public static final int MQ_PORT = Integer.parseInt(env("PAYOUT_RABBITMQ_PORT", "5672"));
     public static final String MQ_USER = env("PAYOUT_RABBITMQ_USER", "guest");
@@ -45,6 +53,14 @@ public final class TestInfra {
 
     public static Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), PG_USER, PG_PASSWORD);
+    }
+
+    /**
+     * Connects as a service's runtime role, with the DEV-ONLY password deploy/local/lib/infra.sh gives it and the
+     * services' dev/test/local configuration uses: {@code dev-only-<role>}.
+     */
+    public static Connection connectAs(String role, String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), role, "dev-only-" + role);
     }
 
     public static void createDatabase(String name) {
