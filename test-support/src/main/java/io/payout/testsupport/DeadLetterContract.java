@@ -200,6 +200,18 @@ public abstract class DeadLetterContract {
         await().atMost(WAIT).until(() -> metric(open, label) == 1);
     }
 
+    /** "ten" is a listed 400 like "-1" (not JAX-RS's bare 404), and no page is so far that its offset overflows. */
+    @Test
+    public void aBadPageOrSizeOfEitherListIsA400NamingIt() {
+        for (String list : List.of("/v1/ops/dead-letters", "/v1/ops/audit")) {
+            for (String bad : List.of("?size=ten", "?page=2147483647", "?page=x&size=0")) {
+                ops().get(list + bad).then().statusCode(400).contentType("application/problem+json")
+                        .body("code", equalTo("VALIDATION_FAILED"))
+                        .body("errors.field", hasItem(bad.contains("page") ? "page" : "size"));
+            }
+        }
+    }
+
     @Test
     public void everyReplayIsAuditedAndTheAuditTrailIsAppendOnly() throws SQLException {
         UUID id = UUID.randomUUID();

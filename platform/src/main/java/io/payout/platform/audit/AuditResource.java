@@ -1,8 +1,8 @@
 package io.payout.platform.audit;
 
+import io.payout.platform.api.QueryParams;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,16 +18,19 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
     private final OpsAudit audit;
+    private final AuditConfig config;
 
-    public AuditResource(OpsAudit audit) {
+    public AuditResource(OpsAudit audit, AuditConfig config) {
         this.audit = audit;
+        this.config = config;
     }
 
     @GET
     @Operation(summary = "Ops actions, newest first, optionally one action only (e.g. dead-letter.replay)")
     public Uni<AuditPage> list(@QueryParam("action") String action,
-                               @QueryParam("page") @DefaultValue("0") int page,
-                               @QueryParam("size") @DefaultValue("50") int size) {
-        return audit.page(action, page, size);
+                               @QueryParam("page") String page,
+                               @QueryParam("size") String size) {
+        QueryParams.PageRequest p = QueryParams.page(page, size, config.pageSizeMax());
+        return audit.page(action, p.page(), p.size());
     }
 }

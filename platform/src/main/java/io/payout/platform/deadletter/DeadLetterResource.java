@@ -2,13 +2,13 @@ package io.payout.platform.deadletter;
 
 import io.payout.platform.api.Clients;
 import io.payout.platform.api.JsonBody;
+import io.payout.platform.api.QueryParams;
 import io.payout.platform.api.Text;
 import io.payout.platform.problem.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -48,9 +48,10 @@ public class DeadLetterResource {
             description = "queue: one consumer queue only; state: open (never replayed), replayed or all (default)")
     public Uni<DeadLetterPage> list(@QueryParam("queue") String queue,
                                     @QueryParam("state") String state,
-                                    @QueryParam("page") @DefaultValue("0") int page,
-                                    @QueryParam("size") @DefaultValue("50") int size) {
-        return deadLetters.page(queue, state, page, size);
+                                    @QueryParam("page") String page,
+                                    @QueryParam("size") String size) {
+        QueryParams.PageRequest p = QueryParams.page(page, size, config.pageSizeMax());
+        return deadLetters.page(queue, state, p.page(), p.size());
     }
 
     @GET

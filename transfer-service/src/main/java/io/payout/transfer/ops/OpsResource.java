@@ -9,7 +9,6 @@ import io.payout.transfer.ops.OpsQueries.StuckTransfer;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -48,9 +47,9 @@ public class OpsResource {
     @WithSession
     @Operation(summary = "Transfers DISPATCHED longer than older_than (ISO 8601, e.g. PT5M) and still without a result, oldest first")
     public Uni<StuckPage> stuck(@QueryParam("older_than") String olderThan,
-                                @QueryParam("page") @DefaultValue("0") int page,
-                                @QueryParam("size") @DefaultValue("50") int size) {
-        QueryParams.checkPage(page, size, config.pageSizeMax());
+                                @QueryParam("page") String pageParam,
+                                @QueryParam("size") String sizeParam) {
+        QueryParams.PageRequest p = QueryParams.page(pageParam, sizeParam, config.pageSizeMax());
         Duration age;
         try {
             age = Duration.parse(olderThan == null ? "" : olderThan);
@@ -61,17 +60,28 @@ public class OpsResource {
         if (age.isNegative()) {
             throw ProblemException.validation(List.of(new FieldError("older_than", "OUT_OF_RANGE", "must not be negative")));
         }
-        return queries.stuck(age, page, size).map(items -> new StuckPage(age.toString(), page, size, items));
+        return queries.stuck(age, p.page(), p.size())
+                .map(items -> new StuckPage(age.toString(), p.page(), p.size(), items));
     }
 
     @GET
     @Path("/anomalies")
     @WithSession
     @Operation(summary = "Anomalies, newest first, optionally for one transfer")
-    public Uni<AnomalyPage> anomalies(@QueryParam("transfer_id") UUID transferId,
-                                      @QueryParam("page") @DefaultValue("0") int page,
-                                      @QueryParam("size") @DefaultValue("50") int size) {
-        QueryParams.checkPage(page, size, config.pageSizeMax());
-        return queries.anomalies(transferId, page, size).map(items -> new AnomalyPage(page, size, items));
+    public Uni<AnomalyPage> anomalies(@QueryParam("transfer_id") String transferIdParam,
+                                      @QueryParam("page") String pageParam,
+                                      @QueryParam("size") String sizeParam) {
+        QueryParams.PageRequest p = QueryParams.page(pageParam, sizeParam, config.pageSizeMax());
+        UUID transferId = null;
+        if (transferIdParam != null && !transferIdParam.isEmpty()) {
+            try {
+                transferId = UUID.fromString(transferIdParam);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.validation(List.of(new FieldError("transfer_id", "INVALID_FORMAT",
+                        "must be a transfer id (UUID)")));
+            }
+        }
+        return queries.anomalies(transferId, p.page(), p.size())
+                .map(items -> new AnomalyPage(p.page(), p.size(), items));
     }
 }
