@@ -505,7 +505,7 @@ class BadInputIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("cases")
     void answersAsDocumentedAndWritesNothing(Case c) {
-        WriteSnapshot.State before = snapshots.quiet();
+        WriteSnapshot.State before = snapshots.before();
         Answer answer = BadInput.send(c.call(), context);
         c.expect().verify(answer, context);
         WriteSnapshot.State after = snapshots.quiet();

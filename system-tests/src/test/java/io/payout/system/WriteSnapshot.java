@@ -33,6 +33,8 @@ final class WriteSnapshot implements AutoCloseable {
     private final BrokerProbe published;
     /** One connection per database for the whole suite: a snapshot is taken several times per case. */
     private final Map<String, Connection> connections = new TreeMap<>();
+    /** What {@link #quiet()} last settled on: the previous case's "after" is usually the next case's "before". */
+    private State lastQuiet;
 
     /** What the stack holds at one instant: table → rows, messages published since the probe was bound, executions. */
     record State(Map<String, Long> rows, int messages, Map<String, Integer> executions) {
@@ -83,12 +85,23 @@ final class WriteSnapshot implements AutoCloseable {
      */
     State quiet() {
         State[] last = {now()};
-        return await("the stack to stop writing").atMost(QUIET_WAIT).pollDelay(SETTLE_INTERVAL)
+        State settled = await("the stack to stop writing").atMost(QUIET_WAIT).pollDelay(SETTLE_INTERVAL)
                 .pollInterval(SETTLE_INTERVAL).until(() -> {
                     State previous = last[0];
                     last[0] = now();
                     return last[0].equals(previous) ? last[0] : null;
                 }, Objects::nonNull);
+        lastQuiet = settled;
+        return settled;
+    }
+
+    /**
+     * The state before a request: one count when it still equals the last settled state (the stack stayed quiet since,
+     * so the settle wait would only repeat it), otherwise {@link #quiet()}.
+     */
+    State before() {
+        State current = now();
+        return current.equals(lastQuiet) ? current : quiet();
     }
 
     /** service.table → rows, for every base table of the service's database (the catalog, then one query). */
