@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * The short-lived RS256 token the ledger calls bank-adapter's statement endpoint with: {@code sub} ledger-service,
  * {@code groups} [statement-reader], signed with the ledger's own key, issued by the issuer every service verifies.
- * bank-adapter must trust the ledger's public key (docs/operating.md).
+ * bank-adapter must trust the ledger's public key (docs/operating/README.md).
  */
 @ApplicationScoped
 public class ServiceToken {

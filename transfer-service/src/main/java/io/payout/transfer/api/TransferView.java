@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /**
  * The transfer resource as the API shows it (snake_case on the wire). {@code traceId} is the trace of the POST that
- * created it, which the whole saga continues: the key to its trace in the trace viewer (docs/operating.md "Traces").
+ * created it, which the whole saga continues: the key to its trace in the trace viewer (docs/operating/README.md "Traces").
  */
 public record TransferView(
         UUID id,
