@@ -3,12 +3,12 @@
 # install from the OS packages when missing, start when stopped, create the roles, databases and vhost.
 # Idempotent. Source it, then call ensure_infra.
 #
-# Database roles (docs/operating.md "Database roles"): PAYOUT_DB_USER owns the databases and everything in them and is
+# Database roles (docs/operating/README.md "Database roles"): PAYOUT_DB_USER owns the databases and everything in them and is
 # used only by Flyway at start-up (and by the tests to create their databases); each service runs as its own runtime
 # role (PAYOUT_DB_RUNTIME_ROLES), which owns nothing and gets its table grants from the service's migrations.
 # DEV-ONLY passwords: the owner's is "payout", a runtime role's is "dev-only-<role>". They are public and only fit a
 # PostgreSQL on 127.0.0.1 of a developer machine or a CI runner; production roles are created by a DBA
-# (docs/operating.md) and their passwords reach the services through the environment.
+# (docs/operating/README.md) and their passwords reach the services through the environment.
 
 PAYOUT_DB_USER=${PAYOUT_DB_USER:-payout}
 PAYOUT_DB_PASSWORD=${PAYOUT_DB_PASSWORD:-payout}

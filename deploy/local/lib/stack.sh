@@ -72,7 +72,7 @@ stack_db() {
 
 stack_vhost() { echo "${PAYOUT_VHOST:-payout}"; }
 
-# Database roles (docs/operating.md "Database roles"): each service runs as its runtime role (payout_<service>, DEV-ONLY
+# Database roles (docs/operating/README.md "Database roles"): each service runs as its runtime role (payout_<service>, DEV-ONLY
 # password from its local profile) and migrates as the databases' owner, the one infra.sh set up (PAYOUT_DB_USER,
 # DEV-ONLY default payout/payout). Environment, not -D options: a password on a command line is visible to every user.
 export PAYOUT_DB_OWNER_USER="${PAYOUT_DB_USER:-payout}"

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The stack up.sh starts runs each service as its own runtime role (docs/operating.md "Database roles"), not as the
+ * The stack up.sh starts runs each service as its own runtime role (docs/operating/README.md "Database roles"), not as the
  * owner that migrated its database, and no service's role can even connect to another service's database.
  */
 @ExtendWith(SharedStack.class)

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What the database lets a service's runtime role do (docs/operating.md "Database roles"), as tests a
+ * What the database lets a service's runtime role do (docs/operating/README.md "Database roles"), as tests a
  * {@code @QuarkusTest} class inherits by extending this with the grants its migrations decided, table by table. The
  * service runs as that role (ServiceTestResource), so its own suite proves the grants suffice; these prove they go no
  * further: no DDL, no TRUNCATE, no DELETE, no UPDATE of an append-only table, no migration history, no other

@@ -20,7 +20,7 @@ import java.util.UUID;
  * local defaults that {@code .ci/run} and {@code deploy/local/up.sh} set up (role {@code payout}, guest on
  * 127.0.0.1, management API on 15672).
  * <p>
- * Two kinds of database role (docs/operating.md "Database roles"): {@link #connect} is the owner of the databases,
+ * Two kinds of database role (docs/operating/README.md "Database roles"): {@link #connect} is the owner of the databases,
  * which Flyway migrates as and tests assert with; {@link #connectAs} is a service's runtime role, which the service
  * runs as and which may do only what its migrations grant.
  */
