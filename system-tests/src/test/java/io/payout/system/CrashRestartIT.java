@@ -53,13 +53,13 @@ class CrashRestartIT {
             boolean full = "full".equals(name);
             String mix = System.getProperty("payout.faults.mix", full
                     ? "kill-9:40,sigterm-restart:20,rabbitmq-restart:6,postgresql-restart:6,bank-faults:30"
-                    : "kill-9:8,sigterm-restart:4,rabbitmq-restart:1,postgresql-restart:1,bank-faults:6");
+                    : "kill-9:6,sigterm-restart:2,rabbitmq-restart:1,postgresql-restart:1,bank-faults:10");
             return new Profile(name,
                     Long.getLong("payout.faults.seed", 20261122L),
                     Integer.getInteger("payout.faults.transfers", full ? 10_000 : 500),
                     FaultSchedule.parseMix(mix),
-                    Integer.getInteger("payout.faults.clients", full ? 40 : 12),
-                    Double.parseDouble(System.getProperty("payout.faults.rate-per-second", full ? "12" : "5")),
+                    Integer.getInteger("payout.faults.clients", full ? 30 : 8),
+                    Double.parseDouble(System.getProperty("payout.faults.rate-per-second", full ? "6" : "3")),
                     Duration.ofMinutes(full ? 15 : 5));
         }
     }
@@ -105,11 +105,11 @@ class CrashRestartIT {
         MobileClient mobile = new MobileClient(
                 FaultStack.INSTANCES.stream().map(i -> stack.url(i, "transfer")).toList(), Duration.ofSeconds(120));
 
-        // --- the steady stream: slot n is due at t0 + n / rate, across all client threads ---
+        // --- the steady stream, paced across all client threads (see Pacer) ---
         ConcurrentLinkedQueue<Intent> intents = new ConcurrentLinkedQueue<>();
-        AtomicInteger nextSlot = new AtomicInteger();
         AtomicBoolean stopLoad = new AtomicBoolean();
         AtomicReference<String> phase = new AtomicReference<>("chaos");
+        Pacer pacer = new Pacer(profile.ratePerSecond(), (int) (profile.transfers() * 0.7));
         ExecutorService load = Executors.newFixedThreadPool(profile.clients());
         ExecutorService doubles = Executors.newCachedThreadPool();
         long t0 = System.nanoTime();
@@ -117,10 +117,10 @@ class CrashRestartIT {
             String[] me = clients.get(c);
             load.submit(() -> {
                 while (!stopLoad.get()) {
-                    int slot = nextSlot.getAndIncrement();
-                    sleepUntil(t0 + (long) (slot / profile.ratePerSecond() * 1e9));
-                    if (stopLoad.get()) {
-                        return null;
+                    int slot = pacer.next();
+                    if (slot < 0) {
+                        Thread.sleep(200); // this phase's share is sent: wait for the next phase
+                        continue;
                     }
                     intents.add(send(mobile, doubles, me, slot, phase.get()));
                 }
@@ -130,8 +130,9 @@ class CrashRestartIT {
 
         // --- the fault schedule, spread over the time the transfers take ---
         long chaosStarted = System.nanoTime();
-        double plannedSeconds = profile.transfers() / profile.ratePerSecond();
-        long gapNanos = (long) (plannedSeconds * 0.8 / Math.max(1, schedule.size()) * 1e9);
+        // the faults spread over the time the schedule's share of transfers takes
+        double plannedSeconds = profile.transfers() * 0.7 / profile.ratePerSecond();
+        long gapNanos = (long) (plannedSeconds / Math.max(1, schedule.size()) * 1e9);
         Map<String, Future<?>> restarting = new ConcurrentHashMap<>();
         ExecutorService restarts = Executors.newFixedThreadPool(FaultStack.SERVICES.size());
         Map<String, Integer> injected = new TreeMap<>();
@@ -174,7 +175,7 @@ class CrashRestartIT {
                 }
                 case FaultSchedule.BANK -> {
                     bank.set(profile.seed() + fault.index(), fault.bankRules().toArray(String[]::new));
-                    Thread.sleep(Math.min(8_000, Math.max(2_000, gapNanos / 1_000_000)));
+                    Thread.sleep(Math.min(8_000, Math.max(2_000, gapNanos / 2_000_000)));
                     bank.clear();
                     faultLog.add("#" + fault.index() + " " + fault.describe() + " " + fault.bankRules());
                 }
@@ -195,6 +196,8 @@ class CrashRestartIT {
 
         // --- a rolling deploy under load: every service, one instance at a time (services in parallel) ---
         phase.set("rolling");
+        // half the rate for as long as the rolling restart lasts, however long that is
+        pacer.limit(profile.ratePerSecond() / 2, Integer.MAX_VALUE);
         long rollingStarted = System.nanoTime();
         List<CompletableFuture<Void>> rolls = new ArrayList<>();
         for (String service : FaultStack.SERVICES) {
@@ -214,8 +217,9 @@ class CrashRestartIT {
         CompletableFuture.allOf(rolls.toArray(CompletableFuture[]::new)).get(15, TimeUnit.MINUTES);
         report.put("rolling_restart_s", secondsSince(rollingStarted));
         phase.set("after");
+        pacer.limit(profile.ratePerSecond(), profile.transfers());
         // the stream goes on until the profile's number of transfers was attempted
-        await().atMost(Duration.ofMinutes(30)).until(() -> intents.size() >= profile.transfers());
+        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(500)).until(pacer::exhausted);
         stopLoad.set(true);
         load.shutdown();
         assertThat(load.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
@@ -239,6 +243,47 @@ class CrashRestartIT {
         figures(payout, mobile, intents);
         invariants.violations().forEach((name, list) -> report.violation("invariant " + name, list));
         reconcile(payout);
+    }
+
+    /**
+     * Hands out slots (intent numbers) at a rate, up to a limit: 70 % of the transfers during the fault schedule,
+     * then as many as the rolling restart takes at half the rate, then the rest. A slot is due one interval after the
+     * previous one; a worker sleeps until its slot is due; none when the limit is reached (-1).
+     */
+    private static final class Pacer {
+        private long intervalNanos;
+        private int limit;
+        private int next;
+        private long due = System.nanoTime();
+
+        Pacer(double ratePerSecond, int limit) {
+            limit(ratePerSecond, limit);
+        }
+
+        synchronized void limit(double ratePerSecond, int limit) {
+            this.intervalNanos = (long) (1e9 / ratePerSecond);
+            this.limit = limit;
+            this.due = Math.max(due, System.nanoTime());
+        }
+
+        synchronized boolean exhausted() {
+            return next >= limit;
+        }
+
+        int next() throws InterruptedException {
+            int slot;
+            long at;
+            synchronized (this) {
+                if (next >= limit) {
+                    return -1;
+                }
+                slot = next++;
+                at = due;
+                due = Math.max(due, System.nanoTime() - intervalNanos * 10) + intervalNanos;
+            }
+            sleepUntil(at);
+            return slot;
+        }
     }
 
     private Intent send(MobileClient mobile, ExecutorService doubles, String[] me, int slot, String phase) {

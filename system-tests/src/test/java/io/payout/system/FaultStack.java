@@ -161,7 +161,7 @@ public final class FaultStack implements Stack {
         env.put("PAYOUT_RABBITMQ_DIST_PORT", Integer.toString(DIST_PORT));
         env.put("PAYOUT_DATABASES", String.join(" ", SERVICES));
         env.put("PAYOUT_VHOST", VHOST);
-        LocalStack.script("own-infra.sh", env);
+        LocalStack.script("own-infra.sh", env, command);
     }
 
     private static Map<String, String> connection() {

@@ -141,8 +141,10 @@ public final class LocalStack implements Stack {
             "-Dpayout.sandbox.timeout-fault-ms=4000");
 
     /** Runs a deploy/local script with the given environment; its output, or an exception naming its exit code. */
-    static String script(String script, Map<String, String> env) throws Exception {
-        return exec(List.of("bash", ROOT.resolve("deploy/local/" + script).toString()), env);
+    static String script(String script, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("deploy/local/" + script).toString()));
+        cmd.addAll(List.of(args));
+        return exec(cmd, env);
     }
 
     private static String exec(List<String> cmd, Map<String, String> env) throws Exception {
