@@ -52,6 +52,7 @@ public final class FaultStack implements Stack {
     public static FaultStack start() throws Exception {
         FaultStack stack = new FaultStack();
         try {
+            stack.stopInstances(); // what an interrupted earlier run may have left running
             stack.infra("up");
             for (String instance : INSTANCES) {
                 Files.createDirectories(stack.runDir(instance));
@@ -67,13 +68,17 @@ public final class FaultStack implements Stack {
     /** Both instances (SIGTERM, then SIGKILL after the grace), then the cluster and the node, whose files go too. */
     public void stop() throws Exception {
         try {
-            for (String instance : INSTANCES) {
-                if (Files.isDirectory(runDir(instance))) {
-                    LocalStack.script("down.sh", env(instance, Optional.empty()));
-                }
-            }
+            stopInstances();
         } finally {
             infra("down");
+        }
+    }
+
+    private void stopInstances() throws Exception {
+        for (String instance : INSTANCES) {
+            if (Files.isDirectory(runDir(instance))) {
+                LocalStack.script("down.sh", env(instance, Optional.empty()));
+            }
         }
     }
 
