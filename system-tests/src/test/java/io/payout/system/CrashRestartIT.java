@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * restarts, broker and database restarts and bank fault windows ({@link FaultSchedule}); then a rolling restart of
  * every service under load, one instance at a time, which must cost clients nothing. Faults cleared, it waits
  * (bounded) for quiescence, checks every invariant against the databases and the sandbox's truth, reconciles the
- * day, and writes target/fault-report.{md,json}. Any violation fails the run naming the transfer ids.
+ * day, and writes target/fault-report-{profile}.{md,json}. Any violation fails the run naming the transfer ids.
  * <p>
  * Profiles ({@code -Dpayout.faults.profile}): short (in ./mvnw verify, ≈ 500 transfers, 20 faults) and full (≥ 10 000
  * transfers, ≥ 100 faults). Overrides: payout.faults.seed, .transfers, .mix, .clients, .rate-per-second.
@@ -83,10 +83,13 @@ class CrashRestartIT {
             run(stack);
         } finally {
             report.put("total_s", secondsSince(started));
-            report.write(LocalStack.ROOT.resolve("system-tests/target"));
-            stack.stop();
+            try {
+                report.write(LocalStack.ROOT.resolve("system-tests/target"), profile.name());
+            } finally {
+                stack.stop();
+            }
         }
-        assertThat(report.violations()).as("violations (also in target/fault-report.md)").isEmpty();
+        assertThat(report.violations()).as("violations (also in target/fault-report-%s.md)", profile.name()).isEmpty();
     }
 
     private void run(FaultStack stack) throws Exception {

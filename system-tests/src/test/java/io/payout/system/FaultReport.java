@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The crash/restart suite's figures and violations, written as fault-report.json (everything) and fault-report.md
+ * The crash/restart suite's figures and violations, written as fault-report-{profile}.json (everything) and .md
  * (the table quoted in notes; violations listed with the ids involved).
  */
 final class FaultReport {
@@ -40,12 +40,13 @@ final class FaultReport {
         return failed;
     }
 
-    synchronized void write(Path dir) throws IOException {
+    /** fault-report-{profile}.json and .md in {@code dir}: the short profile of ./mvnw verify never overwrites a full one. */
+    synchronized void write(Path dir, String profile) throws IOException {
         Files.createDirectories(dir);
         Map<String, Object> json = new LinkedHashMap<>(figures);
         json.put("checks", violations);
         json.put("passed", violations().isEmpty());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("fault-report.json").toFile(), json);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("fault-report-" + profile + ".json").toFile(), json);
 
         StringBuilder md = new StringBuilder("# Crash, restart and rolling-deploy suite: ")
                 .append(violations().isEmpty() ? "PASSED" : "FAILED").append("\n\n| figure | value |\n|---|---|\n");
@@ -61,14 +62,14 @@ final class FaultReport {
             md.append("\n### ").append(check).append("\n\n");
             broken.stream().limit(IDS_SHOWN).forEach(b -> md.append("- ").append(b).append('\n'));
             if (broken.size() > IDS_SHOWN) {
-                md.append("- … ").append(broken.size() - IDS_SHOWN).append(" more in fault-report.json\n");
+                md.append("- … ").append(broken.size() - IDS_SHOWN).append(" more in the .json report\n");
             }
         });
         if (figures.get("fault_log") instanceof Collection<?> log) {
             md.append("\n## Faults in order\n\n");
             log.forEach(line -> md.append("- ").append(line).append('\n'));
         }
-        Files.writeString(dir.resolve("fault-report.md"), md);
+        Files.writeString(dir.resolve("fault-report-" + profile + ".md"), md);
         System.out.println(md);
     }
 }

@@ -43,7 +43,21 @@ public final class FaultStack implements Stack {
     private static final int DIST_PORT = BASE + 13;
     private static final String VHOST = "payout_faults";
 
-    private final Path dir = LocalStack.ROOT.resolve("system-tests/target/fault-stack");
+    /** Per port base: two checkouts' (or offsets') suites never share a cluster, a node or a run directory. */
+    private final Path dir = LocalStack.ROOT.resolve("system-tests/target/fault-stack-" + BASE);
+
+    /**
+     * Clocks between LocalStack's (seconds, for single scenarios) and production's (a minute): with a backlog of
+     * thousands of messages on two shared cores, a 5 s expiry turns every queued dispatch into an inquiry, the
+     * inquiries into more backlog (seen in the first full runs), while production's minute makes a bank-fault window
+     * take minutes to resolve.
+     */
+    private static final String CLOCKS = String.join(" ",
+            "-Dpayout.transfer.sweeper.expire-after-ms=20000",
+            "-Dpayout.transfer.sweeper.inquiry-backoff-initial-ms=2000",
+            "-Dpayout.transfer.sweeper.inquiry-backoff-max-ms=20000",
+            "-Dpayout.bank.in-flight-grace-ms=10000",
+            "-Dpayout.sandbox.timeout-fault-ms=4000");
 
     private FaultStack() {
     }
@@ -193,7 +207,7 @@ public final class FaultStack implements Stack {
         for (String svc : SERVICES) {
             env.put("PAYOUT_DB_" + svc.toUpperCase(), svc);
         }
-        env.put("PAYOUT_JAVA_OPTS", LocalStack.SHORT_CLOCKS);
+        env.put("PAYOUT_JAVA_OPTS", CLOCKS);
         String processes = service.map(PROCESS::get).orElse("a".equals(instance)
                 ? String.join(" ", PROCESS.get("transfer"), PROCESS.get("ledger"), PROCESS.get("bank_adapter"),
                 PROCESS.get("webhook"), "bank-sandbox")

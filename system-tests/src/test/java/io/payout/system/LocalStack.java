@@ -133,7 +133,7 @@ public final class LocalStack implements Stack {
      * Short clocks so that faults resolve within a test: expiry, re-inquiry back-off, the adapter's grace before a
      * NOT_FOUND counts, and the sandbox's "answer after the client gave up".
      */
-    static final String SHORT_CLOCKS = String.join(" ",
+    private static final String SHORT_CLOCKS = String.join(" ",
             "-Dpayout.transfer.sweeper.expire-after-ms=" + EXPIRE_AFTER_MS,
             "-Dpayout.transfer.sweeper.inquiry-backoff-initial-ms=500",
             "-Dpayout.transfer.sweeper.inquiry-backoff-max-ms=3000",
