@@ -59,8 +59,8 @@ class CrashRestartIT {
                     Integer.getInteger("payout.faults.transfers", full ? 10_000 : 500),
                     FaultSchedule.parseMix(mix),
                     Integer.getInteger("payout.faults.clients", full ? 30 : 8),
-                    Double.parseDouble(System.getProperty("payout.faults.rate-per-second", full ? "6" : "3")),
-                    Duration.ofMinutes(full ? 15 : 5));
+                    Double.parseDouble(System.getProperty("payout.faults.rate-per-second", full ? "4" : "3")),
+                    Duration.ofMinutes(full ? 30 : 5));
         }
     }
 
