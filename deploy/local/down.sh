@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stops the processes deploy/local/up.sh started, found by their pid files only (never by name): SIGTERM
 # (graceful shutdown), up to PAYOUT_STOP_TIMEOUT seconds (default 20), then SIGKILL. Removes the pid files.
-# PostgreSQL and RabbitMQ are left running. Honors PAYOUT_RUN_DIR (see lib/stack.sh).
+# PostgreSQL and RabbitMQ are left running. Honors PAYOUT_RUN_DIR and PAYOUT_SERVICES (see lib/stack.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,7 +15,10 @@ stop_timeout=${PAYOUT_STOP_TIMEOUT:-20}
 
 # signal every live process first (the services, the bank sandbox, the trace viewer), so they shut down in parallel
 stopping=()
-for svc in "${STACK_SERVICES[@]}" zipkin; do
+processes=("${STACK_SERVICES[@]}")
+# the trace viewer belongs to the whole run directory, not to a subset of its services
+[ -n "${PAYOUT_SERVICES:-}" ] || processes+=(zipkin)
+for svc in "${processes[@]}"; do
   pid_file=$(stack_pid_file "$svc")
   [ -f "$pid_file" ] || continue
   if pid=$(stack_live_pid "$svc"); then

@@ -55,7 +55,11 @@ PAYOUT_VHOST=$(stack_vhost)
 export PAYOUT_VHOST
 # shellcheck source=lib/infra.sh
 . "$here/lib/infra.sh"
-ensure_infra
+if [ "${PAYOUT_INFRA:-}" = external ]; then
+  say "PostgreSQL and RabbitMQ prepared by the caller (PAYOUT_INFRA=external)"
+else
+  ensure_infra
+fi
 
 # --- a JDK >= 21 ---------------------------------------------------------------------------------------------------
 java_major() {
@@ -197,6 +201,10 @@ start_service() {
   local props=(-Dquarkus.profile=local -Dquarkus.http.port="$port" -Dquarkus.http.host="$http_host")
   if [ -n "$db" ]; then
     props+=(-Dpayout.db.name="$db" -Drabbitmq-virtual-host="$(stack_vhost)")
+    [ -z "${PAYOUT_DB_HOST:-}" ] || props+=(-Dpayout.db.host="$PAYOUT_DB_HOST")
+    [ -z "${PAYOUT_DB_PORT:-}" ] || props+=(-Dpayout.db.port="$PAYOUT_DB_PORT")
+    [ -z "${PAYOUT_RABBITMQ_HOST:-}" ] || props+=(-Drabbitmq-host="$PAYOUT_RABBITMQ_HOST")
+    [ -z "${PAYOUT_RABBITMQ_PORT:-}" ] || props+=(-Drabbitmq-port="$PAYOUT_RABBITMQ_PORT")
     # spans go to this stack's trace viewer (platform tracing); without it, nowhere
     if stack_zipkin_enabled; then
       props+=(-Dpayout.tracing.zipkin.endpoint="http://127.0.0.1:$(stack_port zipkin)/api/v2/spans")

@@ -50,8 +50,17 @@ ensure_postgres() {
   for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
   pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL is not accepting connections on 127.0.0.1:5432"
 
+  create_role_and_databases
+}
+
+# The payout role and PAYOUT_DATABASES on a PostgreSQL reached as its OS superuser: the local cluster by default, or
+# another one on this machine given its socket directory (or host) and port (deploy/local/own-infra.sh does that).
+create_role_and_databases() {
+  local conn=()
+  [ -z "${1:-}" ] || conn+=(-h "$1")
+  [ -z "${2:-}" ] || conn+=(-p "$2")
   # the role the services and tests use: password auth works under Debian's default pg_hba (scram on 127.0.0.1)
-  as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL || die "cannot create role ${PAYOUT_DB_USER}"
+  as_postgres psql "${conn[@]}" -q -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL || die "cannot create role ${PAYOUT_DB_USER}"
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${PAYOUT_DB_USER}') THEN
     CREATE ROLE ${PAYOUT_DB_USER} LOGIN CREATEDB PASSWORD '${PAYOUT_DB_PASSWORD}';
@@ -61,9 +70,9 @@ SQL
   ensure_runtime_roles
   local db
   for db in $PAYOUT_DATABASES; do
-    if ! as_postgres psql -tAq -d postgres -c "select 1 from pg_database where datname='$db'" | grep -q 1; then
+    if ! as_postgres psql "${conn[@]}" -tAq -d postgres -c "select 1 from pg_database where datname='$db'" | grep -q 1; then
       log "creating database $db"
-      as_postgres createdb -O "$PAYOUT_DB_USER" "$db" || die "createdb $db"
+      as_postgres createdb "${conn[@]}" -O "$PAYOUT_DB_USER" "$db" || die "createdb $db"
     fi
   done
 }
@@ -112,11 +121,17 @@ ensure_rabbitmq() {
     done
   fi
   curl -fsS -o /dev/null -u guest:guest http://127.0.0.1:15672/api/overview || die "RabbitMQ management API not reachable"
+  create_vhost http://127.0.0.1:15672
+}
+
+# PAYOUT_VHOST and guest's rights on it, through the management API at $1 (the local node's by default).
+create_vhost() {
+  local api=${1:-http://127.0.0.1:15672}
   curl -fsS -o /dev/null -u guest:guest -X PUT -H 'content-type: application/json' -d '{}' \
-    "http://127.0.0.1:15672/api/vhosts/${PAYOUT_VHOST}" || die "cannot create vhost ${PAYOUT_VHOST}"
+    "${api}/api/vhosts/${PAYOUT_VHOST}" || die "cannot create vhost ${PAYOUT_VHOST}"
   curl -fsS -o /dev/null -u guest:guest -X PUT -H 'content-type: application/json' \
     -d '{"configure":".*","write":".*","read":".*"}' \
-    "http://127.0.0.1:15672/api/permissions/${PAYOUT_VHOST}/guest" || die "cannot grant guest on ${PAYOUT_VHOST}"
+    "${api}/api/permissions/${PAYOUT_VHOST}/guest" || die "cannot grant guest on ${PAYOUT_VHOST}"
 }
 
 # Headless Chromium for the ops page's end-to-end test (system-tests OpsPageIT drives /usr/bin/chromium). Not part of

@@ -11,13 +11,32 @@
 #   PAYOUT_VHOST          RabbitMQ virtual host           (default payout)
 #   PAYOUT_PORT_ZIPKIN    the trace viewer's HTTP port    (default 9411)
 #   PAYOUT_ZIPKIN=0       do not start the trace viewer (the services then export nothing locally)
+#   PAYOUT_SERVICES       which of the five processes this run directory starts and stops (default all, in the order
+#                         below). A second instance of the services is a second run directory with its own ports and
+#                         PAYOUT_SERVICES without bank-sandbox; the ports of the rest still say where the others are.
+#   PAYOUT_DB_HOST PAYOUT_DB_PORT  PAYOUT_RABBITMQ_HOST PAYOUT_RABBITMQ_PORT
+#                         another PostgreSQL / RabbitMQ than the local ones (e.g. deploy/local/own-infra.sh's)
+#   PAYOUT_INFRA=external PostgreSQL and RabbitMQ are prepared by the caller: up.sh neither installs, starts nor
+#                         configures them
 
 STACK_LOCAL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STACK_ROOT=$(cd "$STACK_LOCAL_DIR/../.." && pwd)
 
 # the order services are started in and listed
 # shellcheck disable=SC2034  # used by the scripts that source this file
-STACK_SERVICES=(transfer-service ledger-service bank-adapter-service webhook-service bank-sandbox)
+STACK_ALL_SERVICES=(transfer-service ledger-service bank-adapter-service webhook-service bank-sandbox)
+if [ -n "${PAYOUT_SERVICES:-}" ]; then
+  STACK_SERVICES=()
+  for _svc in "${STACK_ALL_SERVICES[@]}"; do
+    case " $PAYOUT_SERVICES " in *" $_svc "*) STACK_SERVICES+=("$_svc") ;; esac
+  done
+  for _svc in $PAYOUT_SERVICES; do
+    case " ${STACK_ALL_SERVICES[*]} " in *" $_svc "*) ;; *) printf 'PAYOUT_SERVICES: unknown %s\n' "$_svc" >&2; exit 2 ;; esac
+  done
+  unset _svc
+else
+  STACK_SERVICES=("${STACK_ALL_SERVICES[@]}")
+fi
 
 # The local trace viewer: Zipkin's server, an executable jar from Maven Central, fetched once into a cache that
 # survives down.sh (deploy/local/target, ignored by git). In-memory storage: traces are gone when it stops.

@@ -8,9 +8,9 @@ import static io.restassured.RestAssured.given;
 
 /** The sandbox's fault script (SPEC §8): what the bank does wrong, and how often each fault fired. */
 public final class BankFaults {
-    private final LocalStack stack;
+    private final Stack stack;
 
-    public BankFaults(LocalStack stack) {
+    public BankFaults(Stack stack) {
         this.stack = stack;
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,19 +33,38 @@ public final class Invariants {
                 .untilAsserted(this::settledIffSettlePostingIffExecuted);
     }
 
+    /** Every invariant at once, without waiting: invariant → its violations, each naming the ids involved. */
+    public Map<String, List<String>> violations() {
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        all.put("1 one transfer per intent", duplicateIntents());
+        all.put("2 at most one withdrawal per transfer", doubleWithdrawals());
+        all.put("3 ledger sums to zero, no customer below zero", ledgerImbalances());
+        all.put("4 SETTLED/FAILED agree with postings and the bank", stateDisagreements());
+        all.put("5 every transfer reaches an end", unfinished());
+        return all;
+    }
+
     /** 5. every transfer ends SETTLED or FAILED within a bounded time (no faults are injected here). */
     void everyTransferReachesAnEnd() {
         await().atMost(Payout.SETTLE_WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(payout.query("transfer",
-                        "select id, state from transfers where state not in ('SETTLED', 'FAILED')"))
-                        .as("transfers not yet SETTLED or FAILED").isEmpty());
+                assertThat(unfinished()).as("transfers not yet SETTLED or FAILED").isEmpty());
+    }
+
+    List<String> unfinished() {
+        return payout.query("transfer", "select id::text id, state from transfers where state not in ('SETTLED', 'FAILED')")
+                .stream().map(r -> r.get("id") + " is " + r.get("state")).toList();
     }
 
     /** 1. per (client_id, client_request_id) exactly one transfer. */
     void oneTransferPerIntent() {
-        assertThat(payout.query("transfer", """
-                select client_id, client_request_id, count(*) n from transfers
-                 group by client_id, client_request_id having count(*) > 1""")).isEmpty();
+        assertThat(duplicateIntents()).isEmpty();
+    }
+
+    List<String> duplicateIntents() {
+        return payout.query("transfer", """
+                select client_id, client_request_id, string_agg(id::text, ' ') ids from transfers
+                 group by client_id, client_request_id having count(*) > 1""").stream()
+                .map(r -> r.get("client_id") + "/" + r.get("client_request_id") + ": transfers " + r.get("ids")).toList();
     }
 
     /**
@@ -66,27 +86,37 @@ public final class Invariants {
 
     /** 2. the bank executed at most one withdrawal per transfer, unless reconciliation reports the duplicate. */
     void atMostOneWithdrawalPerTransfer() {
+        assertThat(doubleWithdrawals()).isEmpty();
+    }
+
+    List<String> doubleWithdrawals() {
         Map<String, Integer> executions = payout.executions();
         Set<String> duplicates = reported("DUPLICATE_AT_BANK");
-        for (Map<String, Object> d : payout.query("bank_adapter", "select transfer_id, external_ref from dispatches")) {
-            if (duplicates.contains((String) d.get("external_ref"))) {
-                continue;
+        List<String> violations = new ArrayList<>();
+        for (Map<String, Object> d : payout.query("bank_adapter", "select transfer_id::text t, external_ref from dispatches")) {
+            int n = executions.getOrDefault((String) d.get("external_ref"), 0);
+            if (n > 1 && !duplicates.contains((String) d.get("external_ref"))) {
+                violations.add(d.get("t") + " (ref " + d.get("external_ref") + ") withdrawn " + n + " times");
             }
-            assertThat(executions.getOrDefault((String) d.get("external_ref"), 0))
-                    .as("withdrawals for transfer %s (ref %s)", d.get("transfer_id"), d.get("external_ref"))
-                    .isLessThanOrEqualTo(1);
         }
+        return violations;
     }
 
     /** 3. per currency all entries sum to zero; no customer account's balance below zero. */
     void ledgerBalancesAndNoCustomerBelowZero() {
-        assertThat(payout.query("ledger",
-                "select currency, sum(amount_minor) s from entries group by currency having sum(amount_minor) <> 0"))
-                .as("currencies whose entries do not sum to zero").isEmpty();
-        assertThat(payout.query("ledger", """
+        assertThat(ledgerImbalances()).isEmpty();
+    }
+
+    List<String> ledgerImbalances() {
+        List<String> violations = new ArrayList<>();
+        payout.query("ledger",
+                "select currency, sum(amount_minor) s from entries group by currency having sum(amount_minor) <> 0")
+                .forEach(r -> violations.add("entries in " + r.get("currency") + " sum to " + r.get("s")));
+        payout.query("ledger", """
                 select e.account_id, sum(e.amount_minor) s from entries e join accounts a on a.id = e.account_id
-                 where a.kind = 'CUSTOMER' group by e.account_id having sum(e.amount_minor) < 0"""))
-                .as("customer accounts below zero").isEmpty();
+                 where a.kind = 'CUSTOMER' group by e.account_id having sum(e.amount_minor) < 0""")
+                .forEach(r -> violations.add("customer account " + r.get("account_id") + " at " + r.get("s")));
+        return violations;
     }
 
     /**
@@ -94,6 +124,10 @@ public final class Invariants {
      * but for the bank's own injected faults that reconciliation reports (see {@link #reported}).
      */
     void settledIffSettlePostingIffExecuted() {
+        assertThat(stateDisagreements()).isEmpty();
+    }
+
+    List<String> stateDisagreements() {
         Map<String, Set<String>> postings = new HashMap<>();
         for (Map<String, Object> p : payout.query("ledger",
                 "select transfer_id::text t, kind from postings where transfer_id is not null")) {
@@ -128,6 +162,6 @@ public final class Invariants {
                 default -> violations.add(id + " is still " + t.get("state"));
             }
         }
-        assertThat(violations).isEmpty();
+        return violations;
     }
 }

@@ -1,5 +1,6 @@
 package io.payout.system;
 
+import io.payout.testsupport.Rows;
 import io.payout.testsupport.TestInfra;
 
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * ports, databases, vhost and run directory, so a developer's stack on the default ports is never touched.
  * The databases and vhost are created here and dropped on {@link #stop()}.
  */
-public final class LocalStack {
+public final class LocalStack implements Stack {
     public static final Path ROOT = Path.of(System.getProperty("payout.repo.root", "..")).toAbsolutePath().normalize();
 
     /**
@@ -70,6 +71,7 @@ public final class LocalStack {
         }
     }
 
+    @Override
     public String url(String service) {
         return "http://localhost:" + PORTS.get(service);
     }
@@ -78,6 +80,7 @@ public final class LocalStack {
         return runDir;
     }
 
+    @Override
     public String vhost() {
         return vhost;
     }
@@ -91,17 +94,21 @@ public final class LocalStack {
         return "payout_" + service;
     }
 
-    /** Prints a local-profile token exactly as a developer would get it. */
+    @Override
     public String token(String clientId, String... roles) throws Exception {
+        return devToken(clientId, roles);
+    }
+
+    /** Prints a local-profile token exactly as a developer would get it. */
+    static String devToken(String clientId, String... roles) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("deploy/local/token.sh").toString(), clientId));
         cmd.addAll(List.of(roles));
         return exec(cmd, Map.of()).trim();
     }
 
-    /** DEV-ONLY: the same default as deploy/local/lib/stack.sh passes to the sandbox and webhook-service. */
-    public String webhookSecret() {
-        String fromEnv = System.getenv("PAYOUT_WEBHOOK_SECRET");
-        return fromEnv != null ? fromEnv : "whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMzJieXRlcyE=";
+    @Override
+    public List<Map<String, Object>> query(String service, String sql, Object... params) {
+        return Rows.query(databases.get(service), sql, params);
     }
 
     public long pid(String process) throws IOException {
@@ -123,15 +130,26 @@ public final class LocalStack {
         env.put("PAYOUT_DB_LEDGER", databases.get("ledger"));
         env.put("PAYOUT_DB_BANK_ADAPTER", databases.get("bank_adapter"));
         env.put("PAYOUT_DB_WEBHOOK", databases.get("webhook"));
-        // short clocks so that faults resolve within a test: expiry, re-inquiry back-off, the adapter's grace
-        // before a NOT_FOUND counts, and the sandbox's "answer after the client gave up"
-        env.put("PAYOUT_JAVA_OPTS", String.join(" ",
-                "-Dpayout.transfer.sweeper.expire-after-ms=" + EXPIRE_AFTER_MS,
-                "-Dpayout.transfer.sweeper.inquiry-backoff-initial-ms=500",
-                "-Dpayout.transfer.sweeper.inquiry-backoff-max-ms=3000",
-                "-Dpayout.bank.in-flight-grace-ms=8000",
-                "-Dpayout.sandbox.timeout-fault-ms=4000"));
-        return exec(List.of("bash", ROOT.resolve("deploy/local/" + script).toString()), env);
+        env.put("PAYOUT_JAVA_OPTS", SHORT_CLOCKS);
+        return script(script, env);
+    }
+
+    /**
+     * Short clocks so that faults resolve within a test: expiry, re-inquiry back-off, the adapter's grace before a
+     * NOT_FOUND counts, and the sandbox's "answer after the client gave up".
+     */
+    private static final String SHORT_CLOCKS = String.join(" ",
+            "-Dpayout.transfer.sweeper.expire-after-ms=" + EXPIRE_AFTER_MS,
+            "-Dpayout.transfer.sweeper.inquiry-backoff-initial-ms=500",
+            "-Dpayout.transfer.sweeper.inquiry-backoff-max-ms=3000",
+            "-Dpayout.bank.in-flight-grace-ms=8000",
+            "-Dpayout.sandbox.timeout-fault-ms=4000");
+
+    /** Runs a deploy/local script with the given environment; its output, or an exception naming its exit code. */
+    static String script(String script, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("deploy/local/" + script).toString()));
+        cmd.addAll(List.of(args));
+        return exec(cmd, env);
     }
 
     private static String exec(List<String> cmd, Map<String, String> env) throws Exception {

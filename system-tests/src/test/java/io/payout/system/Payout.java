@@ -2,7 +2,6 @@ package io.payout.system;
 
 import com.standardwebhooks.Webhook;
 import io.payout.testsupport.Metrics;
-import io.payout.testsupport.Rows;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -19,10 +18,10 @@ import static org.awaitility.Awaitility.await;
 /** The running stack seen from outside: its public APIs, the sandbox's truth, and read-only SQL on its databases. */
 public final class Payout {
     public static final Duration SETTLE_WAIT = Duration.ofSeconds(30);
-    private final LocalStack stack;
+    private final Stack stack;
     private final String opsToken;
 
-    public Payout(LocalStack stack) throws Exception {
+    public Payout(Stack stack) throws Exception {
         this.stack = stack;
         this.opsToken = stack.token("system-test-ops", "ops");
     }
@@ -149,7 +148,7 @@ public final class Payout {
     // --- read-only SQL on a service's database ---
 
     public List<Map<String, Object>> query(String service, String sql, Object... params) {
-        return Rows.query(stack.database(service), sql, params);
+        return stack.query(service, sql, params);
     }
 
     public long count(String service, String sql, Object... params) {
@@ -166,7 +165,7 @@ public final class Payout {
         return sum;
     }
 
-    public LocalStack stack() {
+    public Stack stack() {
         return stack;
     }
 }

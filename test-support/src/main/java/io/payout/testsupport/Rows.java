@@ -16,7 +16,16 @@ public final class Rows {
 
     /** Rows of a query on the given database, each as column label → value. */
     public static List<Map<String, Object>> query(String database, String sql, Object... params) {
-        try (Connection c = TestInfra.connect(database); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = TestInfra.connect(database)) {
+            return query(c, sql, params);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** Rows of a query on an open connection (e.g. to a PostgreSQL other than TestInfra's), each as label → value. */
+    public static List<Map<String, Object>> query(Connection c, String sql, Object... params) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
