@@ -2,12 +2,13 @@ package io.payout.testsupport;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Gives the Quarkus application under test its own PostgreSQL database and RabbitMQ vhost (fresh per test
- * application, dropped afterwards, so runs never see each other's rows or redelivered messages), and makes it trust
- * the test token key.
+ * application, dropped afterwards, so runs never see each other's rows or redelivered messages), and makes it verify
+ * tokens against test-support's JWKS ({@link #authProperties()}).
  */
 public class ServiceTestResource implements QuarkusTestResourceLifecycleManager {
     /** The database and vhost of the application currently under test (one per JVM at a time). */
@@ -20,15 +21,28 @@ public class ServiceTestResource implements QuarkusTestResourceLifecycleManager 
         vhost = TestInfra.uniqueName("t");
         TestInfra.createDatabase(database);
         TestInfra.createVhost(vhost);
-        return Map.of(
+        Map<String, String> config = new HashMap<>(Map.of(
                 "payout.db.name", database,
                 "payout.db.host", TestInfra.PG_HOST,
                 "payout.db.port", TestInfra.PG_PORT,
                 "quarkus.datasource.username", TestInfra.PG_USER,
                 "quarkus.datasource.password", TestInfra.PG_PASSWORD,
-                "rabbitmq-virtual-host", vhost,
-                "mp.jwt.verify.publickey", Tokens.publicKeyBase64(),
-                "mp.jwt.verify.issuer", Tokens.ISSUER);
+                "rabbitmq-virtual-host", vhost));
+        config.putAll(authProperties());
+        return config;
+    }
+
+    /**
+     * Token verification as in production: keys from a JWKS URL ({@link JwksServer}, which a test may change while the
+     * service runs), the test issuer and audience. An unknown {@code kid} refreshes the key set at once (in production
+     * at most once per {@code smallrye.jwt.jwks.forced-refresh-interval}), so rotation tests need no waiting.
+     */
+    public static Map<String, String> authProperties() {
+        return Map.of(
+                "mp.jwt.verify.publickey.location", JwksServer.url(),
+                "mp.jwt.verify.issuer", Tokens.ISSUER,
+                "mp.jwt.verify.audiences", Tokens.AUDIENCE,
+                "smallrye.jwt.jwks.forced-refresh-interval", "0");
     }
 
     @Override
