@@ -5,13 +5,16 @@
 #   deploy/local/token.sh CLIENT_ID [ROLE...]
 #
 # sub = CLIENT_ID (the client_id of the API), groups = the roles (e.g. `ops` for ops endpoints),
-# iss = payout-local, exp = now + 1 h. Overrides: PAYOUT_JWT_PRIVATE_KEY (key file), PAYOUT_TOKEN_ISSUER,
-# PAYOUT_TOKEN_TTL_SECONDS.
+# iss = payout-local, aud = payout-local, kid = payout-dev-1 (its public key is in dev-keys/jwks.json),
+# exp = now + 1 h (the services accept at most 1 h: smallrye.jwt.time-to-live). Overrides: PAYOUT_JWT_PRIVATE_KEY
+# (key file), PAYOUT_TOKEN_KID, PAYOUT_TOKEN_ISSUER, PAYOUT_TOKEN_AUDIENCE, PAYOUT_TOKEN_TTL_SECONDS.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 key=${PAYOUT_JWT_PRIVATE_KEY:-$here/dev-keys/jwt-private.pem}
+kid=${PAYOUT_TOKEN_KID:-payout-dev-1}
 issuer=${PAYOUT_TOKEN_ISSUER:-payout-local}
+audience=${PAYOUT_TOKEN_AUDIENCE:-payout-local}
 ttl=${PAYOUT_TOKEN_TTL_SECONDS:-3600}
 
 usage() {
@@ -50,8 +53,8 @@ done
 
 iat=$(date +%s)
 exp=$((iat + ttl))
-header='{"alg":"RS256","typ":"JWT"}'
-claims="{\"iss\":$(json_string "$issuer"),\"sub\":$(json_string "$subject"),\"groups\":[${groups}],\"iat\":${iat},\"exp\":${exp},\"jti\":\"$(new_jti)\"}"
+header="{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":$(json_string "$kid")}"
+claims="{\"iss\":$(json_string "$issuer"),\"aud\":$(json_string "$audience"),\"sub\":$(json_string "$subject"),\"groups\":[${groups}],\"iat\":${iat},\"exp\":${exp},\"jti\":\"$(new_jti)\"}"
 
 signing_input="$(printf '%s' "$header" | b64url).$(printf '%s' "$claims" | b64url)"
 signature=$(printf '%s' "$signing_input" | openssl dgst -sha256 -sign "$key" -binary | b64url)

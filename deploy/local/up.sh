@@ -27,7 +27,7 @@ fail() { printf '[up] FAILED: %s\n' "$*" >&2; exit 1; }
 run_dir=$(stack_run_dir)
 ready_timeout=${PAYOUT_READY_TIMEOUT:-90}
 http_host=${PAYOUT_HTTP_HOST:-127.0.0.1}
-public_key="$here/dev-keys/jwt-public.pem"
+public_key="$here/dev-keys/jwks.json"   # DEV-ONLY key set: the %local profile trusts it alone
 
 # --- settings sanity: names end up in SQL and URLs, ports in -D options --------------------------------------------
 for svc in "${STACK_SERVICES[@]}" zipkin; do
@@ -42,7 +42,7 @@ for svc in "${STACK_SERVICES[@]}" zipkin; do
 done
 [[ $(stack_vhost) =~ ^[A-Za-z0-9_.-]+$ ]] || fail "vhost '$(stack_vhost)' (use [A-Za-z0-9_.-])"
 [[ $ready_timeout =~ ^[0-9]+$ ]] || fail "PAYOUT_READY_TIMEOUT must be a number of seconds"
-[ -r "$public_key" ] || fail "dev public key $public_key missing (see dev-keys/README.md)"
+[ -r "$public_key" ] || fail "dev key set $public_key missing (see dev-keys/README.md)"
 
 # --- infrastructure: the databases and the vhost of this stack ------------------------------------------------------
 dbs=""
@@ -221,7 +221,7 @@ start_service() {
   esac
   [ ! -f "$log" ] || mv -f "$log" "$log.1"
   # own session: the JVM outlives this script and a Ctrl-C in this terminal
-  PAYOUT_JWT_PUBLIC_KEY_LOCATION="$public_key" nohup setsid "$java_bin" "${java_opts[@]}" "${props[@]}" \
+  PAYOUT_JWT_JWKS_URL="$public_key" nohup setsid "$java_bin" "${java_opts[@]}" "${props[@]}" \
     -jar "$(stack_jar "$svc")" </dev/null >"$log" 2>&1 &
   echo $! >"$pid_file"
   say "$svc starting (pid $!, port $port, log ${log#"$PWD"/})"

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * HTTP server on a random port, serving the paged contract ({@code GET /v1/bank-statements?date=&page=&size=} →
  * {@code {date, page, size, lines, has_more}}) from a statement each test sets per date — a list, lines generated on
  * the fly (a 100 000-line day costs no memory), or an error status. Like bank-adapter it verifies the bearer token:
- * RS256 with the test key, the test issuer and group {@code statement-reader}; anything else is a 401 problem.
+ * RS256 with the test key and its kid, the test issuer and audience, group {@code statement-reader}; anything else is
+ * a 401 problem.
  * The ledger signs with the test key ({@link Tokens#privateKeyPem()}, written to a file for {@code key-location}).
  */
 public class BankAdapterStub extends ServiceTestResource {
@@ -81,6 +82,7 @@ public class BankAdapterStub extends ServiceTestResource {
         config.put("payout.ledger.reconciliation.bank-adapter-url", "http://127.0.0.1:" + server.getAddress().getPort());
         config.put("payout.ledger.reconciliation.bank-adapter-timeout-ms", "5000");
         config.put("payout.ledger.reconciliation.token.key-location", keyFile.toString());
+        config.put("payout.ledger.reconciliation.token.key-id", Tokens.KEY.kid());
         // small, so that a test can show a report listing only the first ones
         config.put("payout.ledger.reconciliation.mismatches-listed-max", Integer.toString(MISMATCHES_LISTED_MAX));
         return config;
@@ -164,6 +166,7 @@ public class BankAdapterStub extends ServiceTestResource {
             JsonNode claims = verified(exchange.getRequestHeaders().getFirst("Authorization"));
             if (claims == null || !"ledger-service".equals(claims.path("sub").asText())
                     || !groups(claims).contains("statement-reader") || !Tokens.ISSUER.equals(claims.path("iss").asText())
+                    || !Tokens.AUDIENCE.equals(claims.path("aud").asText())
                     || claims.path("exp").asLong() * 1000 < System.currentTimeMillis()) {
                 problem(exchange, 401, "UNAUTHORIZED");
                 return;
@@ -224,7 +227,7 @@ public class BankAdapterStub extends ServiceTestResource {
         }
         try {
             JsonNode header = JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
-            if (!"RS256".equals(header.path("alg").asText())) {
+            if (!"RS256".equals(header.path("alg").asText()) || !Tokens.KEY.kid().equals(header.path("kid").asText())) {
                 return null;
             }
             Signature rs256 = Signature.getInstance("SHA256withRSA");

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Gives the Quarkus application under test its own PostgreSQL database and RabbitMQ vhost (fresh per test
- * application, dropped afterwards, so runs never see each other's rows or redelivered messages), and makes it trust
- * the test token key.
+ * application, dropped afterwards, so runs never see each other's rows or redelivered messages), and makes it verify
+ * tokens against test-support's JWKS ({@link #authProperties()}).
  */
 public class ServiceTestResource implements QuarkusTestResourceLifecycleManager {
     /** The database and vhost of the application currently under test (one per JVM at a time). */
@@ -23,8 +23,7 @@ public class ServiceTestResource implements QuarkusTestResourceLifecycleManager 
         TestInfra.createVhost(vhost);
         Map<String, String> properties = new HashMap<>(databaseProperties());
         properties.put("rabbitmq-virtual-host", vhost);
-        properties.put("mp.jwt.verify.publickey", Tokens.publicKeyBase64());
-        properties.put("mp.jwt.verify.issuer", Tokens.ISSUER);
+        properties.putAll(authProperties());
         return properties;
     }
 
@@ -40,6 +39,19 @@ public class ServiceTestResource implements QuarkusTestResourceLifecycleManager 
                 "payout.db.port", TestInfra.PG_PORT,
                 "payout.db.owner-user", TestInfra.PG_USER,
                 "payout.db.owner-password", TestInfra.PG_PASSWORD);
+    }
+
+    /**
+     * Token verification as in production: keys from a JWKS URL ({@link JwksServer}, which a test may change while the
+     * service runs), the test issuer and audience. An unknown {@code kid} refreshes the key set at once (in production
+     * at most once per {@code smallrye.jwt.jwks.forced-refresh-interval}), so rotation tests need no waiting.
+     */
+    public static Map<String, String> authProperties() {
+        return Map.of(
+                "mp.jwt.verify.publickey.location", JwksServer.url(),
+                "mp.jwt.verify.issuer", Tokens.ISSUER,
+                "mp.jwt.verify.audiences", Tokens.AUDIENCE,
+                "smallrye.jwt.jwks.forced-refresh-interval", "0");
     }
 
     @Override

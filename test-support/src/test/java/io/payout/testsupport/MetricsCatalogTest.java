@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * documented. {@code MetricsIT} (system-tests) checks the other direction against the running stack.
  */
 class MetricsCatalogTest {
-    private static final Path ROOT = repoRoot();
+    private static final Path ROOT = RepoRoot.find();
     private static final Path DOC = ROOT.resolve("docs/reference/metrics.md");
     private static final Path ALERTS = ROOT.resolve("deploy/observability/prometheus/alerts.yml");
     private static final Path DASHBOARD = ROOT.resolve("deploy/observability/grafana/payout-dashboard.json");
@@ -155,16 +155,5 @@ class MetricsCatalogTest {
             names.add(m.group());
         }
         return names;
-    }
-
-    private static Path repoRoot() {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("docs/reference"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("run from inside the repository");
-        }
-        return dir;
     }
 }

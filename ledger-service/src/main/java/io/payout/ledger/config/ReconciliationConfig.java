@@ -86,6 +86,17 @@ public interface ReconciliationConfig {
         @NotBlank
         String issuer();
 
+        /** {@code aud}: the audience bank-adapter verifies ({@code mp.jwt.verify.audiences}). */
+        @NotBlank
+        String audience();
+
+        /**
+         * {@code kid} of the signing key: the id its public half is published under in the JWKS bank-adapter verifies
+         * against (docs/operating/README.md "Keys and rate limits").
+         */
+        @NotBlank
+        String keyId();
+
         /** Lifetime of one token: short, since each run signs a fresh one. */
         @WithDefault("60")
         @Positive

@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * The short-lived RS256 token the ledger calls bank-adapter's statement endpoint with: {@code sub} ledger-service,
- * {@code groups} [statement-reader], signed with the ledger's own key, issued by the issuer every service verifies.
- * bank-adapter must trust the ledger's public key (docs/operating/README.md).
+ * {@code groups} [statement-reader], the issuer and audience every service verifies, signed with the ledger's own key
+ * and carrying its {@code kid}: bank-adapter trusts it once that key's public half is in the JWKS (docs/operating/README.md).
  */
 @ApplicationScoped
 public class ServiceToken {
@@ -60,11 +60,12 @@ public class ServiceToken {
         }
         Instant now = Instant.now();
         return "Bearer " + Jwt.issuer(config.issuer())
+                .audience(config.audience())
                 .subject(SUBJECT)
                 .groups(Set.of(GROUP))
                 .issuedAt(now)
                 .expiresAt(now.plusSeconds(config.lifetimeS()))
-                .jws().algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256)
+                .jws().algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256).keyId(config.keyId())
                 .sign(k);
     }
 }

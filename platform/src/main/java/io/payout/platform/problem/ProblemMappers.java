@@ -1,6 +1,7 @@
 package io.payout.platform.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.payout.platform.auth.TokenRefusals;
 import io.payout.platform.tracing.TraceIds;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -50,8 +51,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
     public Response unauthorized(RuntimeException e) {
-        return Response.fromResponse(respond(ProblemException.of(ProblemType.UNAUTHORIZED,
-                        "A valid bearer token is required")))
+        return Response.fromResponse(respond(TokenRefusals.of(e)))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .build();
     }

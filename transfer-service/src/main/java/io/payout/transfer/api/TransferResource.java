@@ -6,6 +6,7 @@ import io.payout.platform.problem.ProblemException;
 import io.payout.platform.problem.ProblemType;
 import io.payout.transfer.intake.IntakeResult;
 import io.payout.transfer.intake.TransferIntake;
+import io.payout.transfer.ratelimit.ClientRateLimiter;
 import io.payout.transfer.state.Transfer;
 import io.payout.transfer.state.TransferRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -44,26 +45,35 @@ public class TransferResource {
     private final TransferIntake intake;
     private final TransferRepository transfers;
     private final SecurityIdentity identity;
+    private final ClientRateLimiter rateLimiter;
 
     public TransferResource(TransferRequestReader reader, TransferIntake intake, TransferRepository transfers,
-                            SecurityIdentity identity) {
+                            SecurityIdentity identity, ClientRateLimiter rateLimiter) {
         this.reader = reader;
         this.intake = intake;
         this.transfers = transfers;
         this.identity = identity;
+        this.rateLimiter = rateLimiter;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a transfer, idempotently per Idempotency-Key",
             description = "201 on the first request; the same status and body with Idempotent-Replayed: true on "
-                    + "every repeat with the same key and payload; 422 IDEMPOTENCY_KEY_REUSED for another payload.")
+                    + "every repeat with the same key and payload; 422 IDEMPOTENCY_KEY_REUSED for another payload; "
+                    + "429 RATE_LIMITED with Retry-After when the client's budget is spent (replays count too).")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = TransferRequest.class)))
     public Uni<Response> create(@HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
+        String client = clientId();
+        // before anything is read or looked up: a replay costs a lookup, an invalid request a parse, so both count
+        var refusal = rateLimiter.refusal(client);
+        if (refusal.isPresent()) {
+            return Uni.createFrom().item(refusal.get());
+        }
         String key = reader.idempotencyKey(idempotencyKey);
         var intent = reader.read(body);
-        return intake.submit(clientId(), key, intent).map(TransferResource::answer);
+        return intake.submit(client, key, intent).map(TransferResource::answer);
     }
 
     @GET
