@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import java.util.Map;
@@ -28,10 +29,12 @@ public class RequestLimits {
 
     private final RequestLimitsConfig limits;
     private final ObjectMapper json;
+    private final Event<RequestRefused> refusals;
 
-    public RequestLimits(RequestLimitsConfig limits, ObjectMapper json) {
+    public RequestLimits(RequestLimitsConfig limits, ObjectMapper json, Event<RequestRefused> refusals) {
         this.limits = limits;
         this.json = json;
+        this.refusals = refusals;
     }
 
     void install(@Observes Router router) {
@@ -80,6 +83,7 @@ public class RequestLimits {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        refusals.fire(new RequestRefused(ctx.request().path(), type));
         // the unread body (or what follows an oversized head) must not be parsed as the next request: close
         ctx.response().setStatusCode(type.status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)

@@ -53,9 +53,11 @@ import java.util.regex.Pattern;
  * (200). The body is read as raw bytes because the signature covers those exact bytes; no JSON is parsed before the
  * sender is authenticated.
  */
-@Path("/v1/webhooks/bank")
+@Path(BankWebhookResource.PATH)
 @PermitAll
 public class BankWebhookResource {
+    static final String PATH = "/v1/webhooks/bank";
+
     /** Our own dedupe key and a column: visible ASCII and bounded, checked once the id is known to be the bank's. */
     private static final Pattern WEBHOOK_ID = Pattern.compile("[\\x21-\\x7E]{1,255}");
     /** What is kept of the request for audit; the signature is not a secret (it is a MAC of what we store). */

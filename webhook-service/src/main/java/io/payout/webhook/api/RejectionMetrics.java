@@ -2,7 +2,9 @@ package io.payout.webhook.api;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.payout.platform.http.RequestRefused;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +28,13 @@ public class RejectionMetrics {
     /** {@code code} is always one of our own problem codes (a small fixed set), never anything the sender wrote. */
     void rejected(String code) {
         counter(code).increment();
+    }
+
+    /** A webhook the platform's request limits refused before {@link BankWebhookResource} saw it (e.g. its size). */
+    void refusedEarly(@Observes RequestRefused refused) {
+        if (refused.path().startsWith(BankWebhookResource.PATH)) {
+            rejected(refused.type().code());
+        }
     }
 
     private Counter counter(String code) {
