@@ -36,7 +36,8 @@ final class BadInput {
 
     /** Who calls. Valid tokens come from {@code token.sh}; bad ones from {@link BadTokens}, each wrong in one way. */
     enum Auth {
-        NONE, CLIENT_A, CLIENT_B, OPS, STATEMENT_READER, EXPIRED, WRONG_ISSUER, FOREIGN_SIGNATURE, UNSIGNED, GARBAGE
+        NONE, CLIENT_A, CLIENT_B, OPS, STATEMENT_READER, EXPIRED, WRONG_ISSUER, FOREIGN_SIGNATURE, UNSIGNED, NO_AUDIENCE,
+        GARBAGE
     }
 
     /**
@@ -177,12 +178,12 @@ final class BadInput {
     /**
      * The answer a case must get. {@code fields} ("field:CODE") must be exactly the problem's {@code errors};
      * {@code writes} says the case may write (an injection string that is a valid value, proven stored verbatim by
-     * {@code check}); {@code tighten} marks an answer that is asserted as it is today and is meant to change.
+     * {@code check}).
      */
-    record Expect(int status, String code, List<String> fields, boolean problem, boolean writes, String tighten,
+    record Expect(int status, String code, List<String> fields, boolean problem, boolean writes,
                   Check check) {
         static Expect problem(int status, String code, String... fields) {
-            return new Expect(status, code, List.of(fields), true, false, null, null);
+            return new Expect(status, code, List.of(fields), true, false, null);
         }
 
         /** 400 {@code VALIDATION_FAILED} listing exactly these field errors ("field:CODE"). */
@@ -192,22 +193,17 @@ final class BadInput {
 
         /** A 2xx that must still write nothing (a replayed webhook). */
         static Expect answered(int status, Check check) {
-            return new Expect(status, null, List.of(), false, false, null, check);
+            return new Expect(status, null, List.of(), false, false, check);
         }
 
         /** A valid value that looks dangerous: accepted, and {@code check} proves it stored verbatim and harmless. */
         static Expect harmless(int status, Check check) {
-            return new Expect(status, null, List.of(), false, true, null, check);
-        }
-
-        /** What Quarkus answers today, before the problem+json request limits of issue 7: a bare status. */
-        static Expect todayBare(int status, String tighten) {
-            return new Expect(status, null, List.of(), false, false, tighten, null);
+            return new Expect(status, null, List.of(), false, true, check);
         }
 
         Expect then(Check c) {
             Check both = check == null ? c : check.and(c);
-            return new Expect(status, code, fields, problem, writes, tighten, both);
+            return new Expect(status, code, fields, problem, writes, both);
         }
 
         void verify(Answer a, Context ctx) {
@@ -236,7 +232,7 @@ final class BadInput {
         @Override
         public String toString() {
             String path = call.path().length() > 70 ? call.path().substring(0, 67) + "…" : call.path();
-            return (expect.tighten() != null ? "[TIGHTEN issue 7] " : "") + call.service() + " " + call.method()
+            return call.service() + " " + call.method()
                     + " " + path + " — " + proves;
         }
     }

@@ -35,7 +35,6 @@ import static io.payout.system.BadInput.Expect.answered;
 import static io.payout.system.BadInput.Expect.harmless;
 import static io.payout.system.BadInput.Expect.invalid;
 import static io.payout.system.BadInput.Expect.problem;
-import static io.payout.system.BadInput.Expect.todayBare;
 import static io.payout.system.BadInput.REMOVE;
 import static io.payout.system.BadInput.bad;
 import static io.payout.system.BadInput.challenge;
@@ -184,22 +183,23 @@ class BadInputIT {
                 post.header("Idempotency-Key", "{A_KEY}").json(edit(TRANSFER, "amount", "999")),
                 problem(422, "IDEMPOTENCY_KEY_REUSED")));
 
-        // ---- sizes: the app's 16 KiB cap, and the server's own limits (bare today) ----
+        // ---- sizes: the app's 16 KiB cap, and the platform's request limits (before the body is read) ----
         t.add(bad("a body over 16 KiB is PAYLOAD_TOO_LARGE", post.json(edit(TRANSFER, "memo", "m".repeat(16_400))),
                 problem(413, "PAYLOAD_TOO_LARGE")));
-        t.add(bad("a body over the server's 1 MiB limit", post.json(edit(TRANSFER, "memo", "m".repeat(1_100_000))),
-                todayBare(413, "expect problem+json 413 PAYLOAD_TOO_LARGE")));
-        t.add(bad("headers over the server's 16 KiB limit", post.header("X-Padding", "h".repeat(20_000)),
-                todayBare(431, "expect problem+json 431")));
-        t.add(bad("a URI over the server's 4 KiB initial-line limit",
+        t.add(bad("a body over 1 MiB is PAYLOAD_TOO_LARGE", post.json(edit(TRANSFER, "memo", "m".repeat(1_100_000))),
+                problem(413, "PAYLOAD_TOO_LARGE")));
+        t.add(bad("headers over 16 KiB are HEADERS_TOO_LARGE", post.header("X-Padding", "h".repeat(20_000)),
+                problem(431, "HEADERS_TOO_LARGE")));
+        t.add(bad("a request target over 4 KiB is URI_TOO_LONG",
                 Call.to("transfer", "GET", "/v1/transfers?idempotency_key=" + "u".repeat(5_000), CLIENT_A),
-                todayBare(414, "expect problem+json 414")));
+                problem(414, "URI_TOO_LONG")));
 
         // ---- tokens ----
         for (Auth a : List.of(NONE, Auth.EXPIRED, Auth.WRONG_ISSUER, Auth.FOREIGN_SIGNATURE, Auth.UNSIGNED,
-                Auth.GARBAGE)) {
-            t.add(bad("token " + a + " is UNAUTHORIZED",
-                    post.as(a), problem(401, "UNAUTHORIZED").then(challenge("Bearer"))));
+                Auth.NO_AUDIENCE, Auth.GARBAGE)) {
+            String code = a == NONE ? "UNAUTHORIZED" : a == Auth.EXPIRED ? "TOKEN_EXPIRED" : "TOKEN_INVALID";
+            t.add(bad("token " + a + " is " + code,
+                    post.as(a), problem(401, code).then(challenge("Bearer"))));
         }
 
         // ---- transfer-service reads: other clients, malformed ids ----
@@ -217,7 +217,7 @@ class BadInputIT {
         t.add(bad("CR LF in a query parameter comes back as no header",
                 getA.as(CLIENT_A).with("/v1/transfers?idempotency_key=x%0D%0ASet-Cookie:%20injected=1"),
                 problem(404, "NOT_FOUND").then(noHeader("Set-Cookie"))));
-        t.add(bad("an expired token cannot read: UNAUTHORIZED", getA.as(Auth.EXPIRED), problem(401, "UNAUTHORIZED")));
+        t.add(bad("an expired token cannot read: TOKEN_EXPIRED", getA.as(Auth.EXPIRED), problem(401, "TOKEN_EXPIRED")));
         t.add(bad("DELETE on a transfer is METHOD_NOT_ALLOWED",
                 getA.as(CLIENT_A).method("DELETE"), problem(405, "METHOD_NOT_ALLOWED")));
 
@@ -496,8 +496,8 @@ class BadInputIT {
                     problem(413, "PAYLOAD_TOO_LARGE")));
             t.add(bad("audit size=0 is OUT_OF_RANGE",
                     audit.with("/v1/ops/audit?size=0"), invalid("size:OUT_OF_RANGE")));
-            t.add(bad("audit with a foreign-signed ops token: UNAUTHORIZED",
-                    audit.as(Auth.FOREIGN_SIGNATURE), problem(401, "UNAUTHORIZED")));
+            t.add(bad("audit with a foreign-signed ops token: TOKEN_INVALID",
+                    audit.as(Auth.FOREIGN_SIGNATURE), problem(401, "TOKEN_INVALID")));
         }
         return t;
     }
@@ -585,8 +585,8 @@ class BadInputIT {
 
     @BeforeAll
     static void fixtures() throws Exception {
-        payout = new Payout(SharedStack.stack());
-        LocalStack stack = payout.stack();
+        LocalStack stack = SharedStack.stack();
+        payout = new Payout(stack);
         String clientA = "bad-input-a-" + UUID.randomUUID();
         String clientB = "bad-input-b-" + UUID.randomUUID();
         Map<Auth, String> tokens = new EnumMap<>(Auth.class);
@@ -598,6 +598,7 @@ class BadInputIT {
         tokens.put(Auth.WRONG_ISSUER, BadTokens.wrongIssuer(clientA, "ops"));
         tokens.put(Auth.FOREIGN_SIGNATURE, BadTokens.foreignSignature(clientA, "ops"));
         tokens.put(Auth.UNSIGNED, BadTokens.unsigned(clientA, "ops"));
+        tokens.put(Auth.NO_AUDIENCE, BadTokens.noAudience(clientA, "ops"));
         tokens.put(Auth.GARBAGE, "not.a.jwt");
 
         String accountA = payout.fundedAccount(clientA, 100_000);
@@ -615,7 +616,7 @@ class BadInputIT {
                 "REPLAY_ID", (String) accepted.get("event_id"), "REPLAY_BODY", (String) accepted.get("body"));
         context = new FixtureContext(payout, tokens, values);
         awaitTheDailyReconciliation();
-        snapshots = new WriteSnapshot(payout);
+        snapshots = new WriteSnapshot(payout, stack);
     }
 
     /**

@@ -13,11 +13,14 @@ import java.util.Set;
 
 /**
  * Tokens the local stack must refuse, each wrong in exactly one way compared with what {@code deploy/local/token.sh}
- * prints (issuer {@code payout-local}, the dev key, a {@code groups} claim). When the stack starts requiring more
- * claims (issue 7: {@code aud}), add them in {@link #claims} so each token stays wrong in one way only.
+ * prints (issuer and audience {@code payout-local}, the dev key named by its {@code kid}, a {@code groups} claim).
+ * A claim the stack starts requiring goes into {@link #claims}, so each token stays wrong in one way only.
  */
 final class BadTokens {
     static final String ISSUER = "payout-local";
+    static final String AUDIENCE = "payout-local";
+    /** The dev key's id in deploy/local/dev-keys/jwks.json: a foreign signature under it fails on the signature. */
+    static final String KID = "payout-dev-1";
     private static final PrivateKey DEV_KEY = devKey();
     private static final PrivateKey STRANGER = stranger();
 
@@ -26,28 +29,34 @@ final class BadTokens {
 
     static String expired(String client, String... roles) {
         Instant past = Instant.now().minusSeconds(3600);
-        return claims(ISSUER, client, roles).issuedAt(past.minusSeconds(600)).expiresAt(past).sign(DEV_KEY);
+        return claims(ISSUER, client, roles).issuedAt(past.minusSeconds(600)).expiresAt(past)
+                .jws().keyId(KID).sign(DEV_KEY);
     }
 
     static String wrongIssuer(String client, String... roles) {
-        return claims("someone-else", client, roles).expiresIn(600).sign(DEV_KEY);
+        return claims("someone-else", client, roles).expiresIn(600).jws().keyId(KID).sign(DEV_KEY);
     }
 
     /** Well-formed, right issuer, signed by a key the stack does not trust. */
     static String foreignSignature(String client, String... roles) {
-        return claims(ISSUER, client, roles).expiresIn(600).sign(STRANGER);
+        return claims(ISSUER, client, roles).expiresIn(600).jws().keyId(KID).sign(STRANGER);
     }
 
     /** The same claims, unsigned ({@code alg: none}): the classic downgrade. */
     static String unsigned(String client, String... roles) {
-        String signed = claims(ISSUER, client, roles).expiresIn(600).sign(DEV_KEY);
+        String signed = claims(ISSUER, client, roles).expiresIn(600).jws().keyId(KID).sign(DEV_KEY);
         String header = Base64.getUrlEncoder().withoutPadding()
                 .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         return header + "." + signed.split("\\.")[1] + ".";
     }
 
+    /** Right in every way but {@code aud}, which the stack requires. */
+    static String noAudience(String client, String... roles) {
+        return Jwt.issuer(ISSUER).subject(client).groups(Set.of(roles)).expiresIn(600).jws().keyId(KID).sign(DEV_KEY);
+    }
+
     private static io.smallrye.jwt.build.JwtClaimsBuilder claims(String issuer, String client, String... roles) {
-        return Jwt.issuer(issuer).subject(client).groups(Set.of(roles));
+        return Jwt.issuer(issuer).audience(AUDIENCE).subject(client).groups(Set.of(roles));
     }
 
     private static PrivateKey devKey() {

@@ -58,12 +58,13 @@ final class WriteSnapshot implements AutoCloseable {
         }
     }
 
-    WriteSnapshot(Payout payout) {
+    /** {@code stack} is {@code payout}'s: its databases are on the shared PostgreSQL, counted as their owner. */
+    WriteSnapshot(Payout payout, LocalStack stack) {
         this.payout = payout;
-        this.published = BrokerProbe.bind(payout.stack().vhost(), "#");
+        this.published = BrokerProbe.bind(stack.vhost(), "#");
         try {
             for (String svc : SERVICES) {
-                connections.put(svc, TestInfra.connect(payout.stack().database(svc)));
+                connections.put(svc, TestInfra.connect(stack.database(svc)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
