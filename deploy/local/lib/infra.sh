@@ -67,7 +67,7 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 SQL
-  ensure_runtime_roles
+  ensure_runtime_roles "${conn[@]}"
   local db
   for db in $PAYOUT_DATABASES; do
     if ! as_postgres psql "${conn[@]}" -tAq -d postgres -c "select 1 from pg_database where datname='$db'" | grep -q 1; then
@@ -79,12 +79,12 @@ SQL
 
 # One runtime role per service: it may log in and nothing else (no superuser, no CREATEDB/CREATEROLE, NOINHERIT);
 # every grant it has comes from its service's migrations. Re-running brings an existing
-# role back to exactly these attributes and its DEV-ONLY password.
+# role back to exactly these attributes and its DEV-ONLY password. Arguments: psql's connection options, if any.
 ensure_runtime_roles() {
   local role
   for role in $PAYOUT_DB_RUNTIME_ROLES; do
     [[ $role =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || die "runtime role name '$role' (use [a-z0-9_])"
-    as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL || die "cannot create role $role"
+    as_postgres psql "$@" -q -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL || die "cannot create role $role"
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
     CREATE ROLE $role LOGIN;
